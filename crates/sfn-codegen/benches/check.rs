@@ -1,0 +1,3 @@
+//! Benchmark: checking a 1,000-state definition.
+
+fn main() {}
