@@ -6,7 +6,7 @@ use super::{Reader, describe, index, join};
 use crate::ir::{Jsonata, PathField, Template};
 use crate::json::{Json, JsonValue, Span};
 use sfn_lang::SyntaxError;
-use sfn_lang::intrinsic::{self, Call};
+use sfn_lang::intrinsic;
 use sfn_lang::path::{self, Path, Root};
 
 /// What a path field accepts.
@@ -202,14 +202,7 @@ impl Reader<'_> {
                 let mut out = Vec::with_capacity(members.len());
                 for m in members {
                     let member_path = join(path, &m.key);
-                    if m.key.ends_with(".$") {
-                        self.diags.error_help(
-                            m.key_span,
-                            &member_path,
-                            format!("`{}`: keys ending in `.$` are JSONPath syntax and are not evaluated in JSONata", m.key),
-                            "in JSONata write the value as a `{% ... %}` expression and drop the `.$`",
-                        );
-                    }
+                    // A `.$` key is an ordinary literal key in JSONata (AWS keeps it as written).
                     out.push((m.key.clone(), self.jsonata_template(&m.value, &member_path)));
                 }
                 if out.iter().all(|(_, t)| matches!(t, Template::Literal(_))) {
@@ -263,18 +256,6 @@ impl Reader<'_> {
     /// kind is read by the caller: `Some(Ok)` for an expression.
     pub(crate) fn is_jsonata_string(v: &Json) -> bool {
         v.as_str().is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
-    }
-
-    /// An intrinsic function call given as a whole string (Fail ErrorPath...).
-    pub(crate) fn call(&mut self, v: &Json, path: &str) -> Option<Call> {
-        let text = v.as_str()?;
-        match intrinsic::parse_intrinsic(text) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.syntax_error(v, path, "invalid intrinsic function call", &e);
-                None
-            }
-        }
     }
 }
 

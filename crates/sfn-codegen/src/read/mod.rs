@@ -16,6 +16,7 @@ mod map;
 mod names;
 mod resource;
 mod state;
+mod vars;
 
 use crate::diag::{Diagnostics, suggest};
 use crate::ir::{QueryLanguage, Scope, StateMachine};
@@ -74,6 +75,9 @@ impl Reader<'_> {
 
         names::collect(self, root);
         let scope = self.scope(root, "", 0, &mut 0)?;
+        if !self.diags.has_errors() {
+            vars::check(self, &scope, "States");
+        }
         if self.diags.has_errors() {
             return None;
         }
@@ -223,15 +227,6 @@ impl Reader<'_> {
             }
             Some(i) => u64::try_from(i).ok(),
         }
-    }
-
-    /// A boolean.
-    pub(crate) fn boolean(&mut self, v: &Json, path: &str) -> Option<bool> {
-        let b = v.as_bool();
-        if b.is_none() {
-            self.type_error(v, path, "`true` or `false`");
-        }
-        b
     }
 
     /// `"JSONPath"` or `"JSONata"`.

@@ -16,6 +16,13 @@ pub(crate) fn check(reader: &mut Reader<'_>, v: &Json, text: &str, path: &str) {
     }
 }
 
+/// Whether `v` is a CloudFormation intrinsic object (`{"Ref": "X"}`,
+/// `{"Fn::GetAtt": [...]}`, `{"Fn::Sub": ...}`): one member whose key is
+/// `Ref` or starts with `Fn::`.
+pub(crate) fn is_cloudformation(v: &Json) -> bool {
+    matches!(v.as_object(), Some([m]) if m.key == "Ref" || m.key.starts_with("Fn::"))
+}
+
 /// What is wrong with a Resource, if anything.
 fn problem(text: &str) -> Option<String> {
     if text.is_empty() {

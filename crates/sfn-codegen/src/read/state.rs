@@ -42,7 +42,7 @@ impl Reader<'_> {
             return None;
         }
 
-        let language = self.state_language(v, path);
+        let language = self.state_language(v, path, key == 0);
         let allowed = fields::state_fields(ty, language);
         let what = format!("{} {ty} state", if ty.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" });
         self.only_fields(members, path, &what, &allowed, Some(language));
@@ -85,13 +85,16 @@ impl Reader<'_> {
     /// The state's query language: its own, else the machine's. A JSONata
     /// machine cannot have JSONPath states (AWS: "'QueryLanguage' can not be
     /// 'JSONPath' if set to 'JSONata' for whole state machine").
-    fn state_language(&mut self, v: &Json, path: &str) -> QueryLanguage {
+    fn state_language(&mut self, v: &Json, path: &str, top_level: bool) -> QueryLanguage {
         let Some(ql) = v.get("QueryLanguage") else {
             return self.top_language;
         };
         let ql_path = join(path, "QueryLanguage");
         match self.query_language(ql, &ql_path) {
-            Some(QueryLanguage::JsonPath) if self.top_language == QueryLanguage::Jsonata => {
+            // AWS checks this for the states of the top level ("for whole state
+            // machine"); a processor's states may go back to JSONPath, as
+            // asl-validator accepts.
+            Some(QueryLanguage::JsonPath) if self.top_language == QueryLanguage::Jsonata && top_level => {
                 self.diags.error(
                     ql.span,
                     &ql_path,
@@ -229,6 +232,9 @@ impl Reader<'_> {
                     super::resource::check(self, r, s, &join(path, "Resource"));
                     s.to_string()
                 }
+                // A CloudFormation intrinsic (`{"Ref": ...}`, `{"Fn::GetAtt": ...}`) that a
+                // deployment replaces with an ARN, as asl-validator accepts.
+                None if super::resource::is_cloudformation(r) => r.to_value().to_string(),
                 None => {
                     self.type_error(r, &join(path, "Resource"), "a string (an ARN)");
                     String::new()
@@ -474,16 +480,17 @@ impl Reader<'_> {
     }
 }
 
-/// Variable names: identifiers (a letter or `_`, then letters, digits or
-/// `_`); `states` is reserved for JSONata's `$states`.
+/// Variable names: not empty, not starting with a digit, made of letters,
+/// digits, `_` and `-` (AWS accepts `top-level`); `states` is reserved for
+/// JSONata's `$states`.
 fn check_variable_name(reader: &mut Reader<'_>, name: &str, m: &Member, path: &str) {
     let mut chars = name.chars();
-    let valid = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_');
+    let valid = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     if !valid {
         reader.diags.error(
             m.key_span,
             path,
-            format!("`{name}` is not a valid variable name; a name starts with a letter or `_` and continues with letters, digits or `_`"),
+            format!("`{name}` is not a valid variable name; a name starts with a letter or `_` and continues with letters, digits, `_` or `-`"),
         );
     } else if name == "states" {
         reader.diags.error(m.key_span, path, "`states` is reserved (it is JSONata's `$states`); choose another variable name");
