@@ -16,7 +16,9 @@
 //! let source = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Nxt": "B"}}}"#;
 //! let err = sfn_codegen::check(source, &sfn_codegen::Options::default()).unwrap_err();
 //! let sfn_codegen::Failure::Invalid(diags) = err else { panic!("not JSON?") };
-//! assert!(diags[0].message.contains("unknown field `Nxt`"));
+//! let nxt = diags.iter().find(|d| d.message.contains("unknown field `Nxt`")).unwrap();
+//! assert_eq!(nxt.help.as_deref(), Some("did you mean `Next`?"));
+//! assert_eq!(nxt.path, "States.A.Nxt");
 //! ```
 
 #![forbid(unsafe_code)]

@@ -92,7 +92,7 @@ pub(crate) fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &
         }
     }
     for (i, state) in scope.states.iter().enumerate() {
-        if reached[i] && !can_end[i] {
+        if reached[i] && !can_end[i] && !broken {
             reader.diags.warning(
                 state.span,
                 &format!("{states_path}.{}", state.name),

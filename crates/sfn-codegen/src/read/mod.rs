@@ -131,8 +131,7 @@ impl Reader<'_> {
             }
             states.push(self.state(member, &path, &index, key, next_key));
         }
-        let states: Vec<_> = states.into_iter().flatten().collect();
-        if states.len() != members.len() || start_at == MISSING {
+        if members.is_empty() || start_at == MISSING {
             return None;
         }
         let scope = Scope { start_at, states, comment };

@@ -13,7 +13,57 @@ use sfn_lang::timestamp::parse_timestamp;
 use std::collections::HashMap;
 
 impl Reader<'_> {
+    /// Reads one state. A state too broken to read becomes a placeholder
+    /// that keeps its transitions, so the graph checks of its scope still run
+    /// (its errors are recorded, so no IR is handed out).
     pub(crate) fn state(
+        &mut self,
+        member: &Member,
+        path: &str,
+        index: &HashMap<&str, usize>,
+        key: ScopeKey,
+        next_key: &mut ScopeKey,
+    ) -> State {
+        if let Some(state) = self.read_state(member, path, index, key, next_key) {
+            return state;
+        }
+        let v = &member.value;
+        let target = |j: Option<&Json>| j.and_then(Json::as_str).and_then(|n| index.get(n).copied()).unwrap_or(MISSING);
+        let mut targets = vec![target(v.get("Default"))];
+        for list in ["Choices", "Catch"] {
+            for item in v.get(list).and_then(Json::as_array).unwrap_or_default() {
+                targets.push(target(item.get("Next")));
+            }
+        }
+        let choices = targets
+            .into_iter()
+            .filter(|&t| t != MISSING)
+            .map(|next| crate::ir::ChoiceRule {
+                condition: crate::ir::Condition::Literal(true),
+                next,
+                assign: None,
+                output: None,
+                span: v.span,
+            })
+            .collect();
+        let transition = match v.get("Next") {
+            Some(n) => Transition::Next(target(Some(n))),
+            None if v.get("End").is_some() || matches!(v.get("Type").and_then(Json::as_str), Some("Succeed" | "Fail")) => Transition::End,
+            None => Transition::Choice,
+        };
+        State {
+            name: member.key.clone(),
+            span: member.key_span,
+            comment: None,
+            query_language: self.top_language,
+            kind: StateKind::Choice { choices, default: None },
+            transition,
+            io: Io::default(),
+            assign: None,
+        }
+    }
+
+    fn read_state(
         &mut self,
         member: &Member,
         path: &str,
