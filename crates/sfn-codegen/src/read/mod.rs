@@ -75,9 +75,7 @@ impl Reader<'_> {
 
         names::collect(self, root);
         let scope = self.scope(root, "", 0, &mut 0)?;
-        if !self.diags.has_errors() {
-            vars::check(self, &scope, "States");
-        }
+        vars::check(self, &scope, "States");
         if self.diags.has_errors() {
             return None;
         }

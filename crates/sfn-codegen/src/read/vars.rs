@@ -1,7 +1,9 @@
 //! Workflow variables in JSONPath states: every `$name` a path or intrinsic
-//! call reads must be assigned by some `Assign` in its scope or an enclosing
-//! one (a Parallel branch or Map iteration sees the outer variables), as
-//! AWS checks when a state machine is created.
+//! call reads should be assigned by some `Assign` in its scope or an
+//! enclosing one (a Parallel branch or Map iteration sees the outer
+//! variables). A read of a variable nothing assigns fails at run time, so it
+//! is reported here as a warning: the definition is still accepted, as the
+//! linters accept it (asl-validator's `valid-fail-paths` reads `$field2`).
 //!
 //! References inside JSONata expressions are checked with the JSONata
 //! support; this pass covers paths, templates, intrinsic calls and Choice
@@ -33,11 +35,8 @@ fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &str, visibl
         for name in reads {
             if !visible.iter().any(|set| set.contains(&name)) {
                 let msg = format!("state `{}` reads the variable `${name}`, but no `Assign` in this scope or an enclosing one sets `{name}`", state.name);
-                let near = suggest(&name, visible.iter().flatten().map(String::as_str)).map(str::to_string);
-                match near {
-                    Some(n) => reader.diags.error_help(state.span, &path, msg, format!("did you mean `${n}`?")),
-                    None => reader.diags.error(state.span, &path, msg),
-                }
+                let near = suggest(&name, visible.iter().flatten().map(String::as_str)).map(|n| format!("; did you mean `${n}`?"));
+                reader.diags.warning(state.span, &path, format!("{msg}{}", near.unwrap_or_default()));
             }
         }
         match &state.kind {
