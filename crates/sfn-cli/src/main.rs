@@ -78,7 +78,14 @@ fn check_files(files: &[PathBuf], options: &Options, short: bool) -> u8 {
                 let (line, col) = index.line_col(&source, e.offset);
                 println!("{name}:{line}:{col}: error: not JSON: {e}");
                 if !short {
-                    println!("{}", diag::snippet(&source, &index, sfn_codegen::Span::new(e.offset, e.offset + 1)));
+                    println!(
+                        "{}",
+                        diag::snippet(
+                            &source,
+                            &index,
+                            sfn_codegen::Span::new(e.offset, e.offset + 1)
+                        )
+                    );
                 }
                 code = 2;
             }
@@ -89,9 +96,15 @@ fn check_files(files: &[PathBuf], options: &Options, short: bool) -> u8 {
                 if code == 0 {
                     code = 1;
                 }
-                let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+                let errors = diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
                 if !short {
-                    println!("{name}: {errors} error{}", if errors == 1 { "" } else { "s" });
+                    println!(
+                        "{name}: {errors} error{}",
+                        if errors == 1 { "" } else { "s" }
+                    );
                 }
             }
         }
@@ -99,7 +112,13 @@ fn check_files(files: &[PathBuf], options: &Options, short: bool) -> u8 {
     code
 }
 
-fn print_diag(name: &str, source: &str, index: &LineIndex, d: &sfn_codegen::Diagnostic, short: bool) {
+fn print_diag(
+    name: &str,
+    source: &str,
+    index: &LineIndex,
+    d: &sfn_codegen::Diagnostic,
+    short: bool,
+) {
     println!("{}", d.display(name, source, index));
     if !short {
         println!("{}", diag::snippet(source, index, d.span));

@@ -13,14 +13,21 @@ fn temp_file(name: &str, text: &str) -> PathBuf {
 }
 
 fn sfn(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sfn")).args(args).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let out = Command::new(env!("CARGO_BIN_EXE_sfn"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
 #[test]
 fn valid_file_exits_zero_silently() {
-    let f = temp_file("ok.asl.json", r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+    let f = temp_file(
+        "ok.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    );
     let (code, out) = sfn(&["check", f.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out, "");
@@ -34,13 +41,27 @@ fn invalid_file_exits_one_with_position_and_path() {
     let (code, out) = sfn(&["check", name]);
     assert_eq!(code, 1, "{out}");
     // Next "Bee" is on line 4; its value starts at column 35.
-    let expected = format!("{name}:4:35: error: no state named `Bee` in this scope; states here: `A`, `B` (at States.A.Next)");
-    assert!(out.lines().any(|l| l == expected), "expected line:\n{expected}\nin:\n{out}");
+    let expected = format!(
+        "{name}:4:35: error: no state named `Bee` in this scope; states here: `A`, `B` (at States.A.Next)"
+    );
+    assert!(
+        out.lines().any(|l| l == expected),
+        "expected line:\n{expected}\nin:\n{out}"
+    );
     // The source line is printed underneath with a caret under the value.
-    assert!(out.contains("4 |     \"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"},"), "{out}");
-    assert!(out.contains(&format!("  | {}^^^^^\n", " ".repeat(34))), "{out}");
+    assert!(
+        out.contains("4 |     \"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"},"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  | {}^^^^^\n", " ".repeat(34))),
+        "{out}"
+    );
     // B is unreachable only because Next is wrong: not reported twice.
-    assert!(!out.contains("unreachable") && !out.contains("warning"), "{out}");
+    assert!(
+        !out.contains("unreachable") && !out.contains("warning"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -71,7 +92,10 @@ fn not_json_and_unreadable_exit_two() {
     let f = temp_file("broken.asl.json", "{\"StartAt\": \"A\",\n  \"States\": }");
     let (code, out) = sfn(&["check", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains(":2:13: error: not JSON: expected a JSON value"), "{out}");
+    assert!(
+        out.contains(":2:13: error: not JSON: expected a JSON value"),
+        "{out}"
+    );
     let (code, out) = sfn(&["check", "/no/such/file.asl.json"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("cannot read"), "{out}");
@@ -84,7 +108,10 @@ fn express_type_rejects_callbacks() {
     assert_eq!(sfn(&["check", f.to_str().unwrap()]).0, 0);
     let (code, out) = sfn(&["check", "--type", "express", f.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(out.contains("Express state machines do not support the `.waitForTaskToken`"), "{out}");
+    assert!(
+        out.contains("Express state machines do not support the `.waitForTaskToken`"),
+        "{out}"
+    );
 }
 
 fn seed_dir() -> Option<PathBuf> {
@@ -100,12 +127,23 @@ fn seed_dir() -> Option<PathBuf> {
 #[test]
 fn seed_order_processing_is_rejected_with_the_seconds_fix() {
     let Some(dir) = seed_dir() else { return };
-    let (code, out) = sfn(&["check", dir.join("order_processing.asl.json").to_str().unwrap()]);
+    let (code, out) = sfn(&[
+        "check",
+        dir.join("order_processing.asl.json").to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("a Wait state has no `Days` field"), "{out}");
     assert!(out.contains("\"Seconds\": 172800"), "{out}");
-    let (code, out) = sfn(&["check", dir.join("order_processing.fixed.asl.json").to_str().unwrap()]);
+    let (code, out) = sfn(&[
+        "check",
+        dir.join("order_processing.fixed.asl.json")
+            .to_str()
+            .unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = sfn(&["check", dir.join("simple_sequential.asl.json").to_str().unwrap()]);
+    let (code, out) = sfn(&[
+        "check",
+        dir.join("simple_sequential.asl.json").to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
 }

@@ -2,6 +2,8 @@
 //! that mixes Task states with Retry/Catch and templates, Choice rules and
 //! Pass states. Goal from the front-end issue: under 20 ms.
 
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
+
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
 
@@ -10,7 +12,11 @@ fn definition(n: usize) -> String {
     let mut states = Map::new();
     for i in 0..n {
         let name = format!("State{i:04}");
-        let next = if i + 1 < n { json!(format!("State{:04}", i + 1)) } else { Value::Null };
+        let next = if i + 1 < n {
+            json!(format!("State{:04}", i + 1))
+        } else {
+            Value::Null
+        };
         let state = match i % 10 {
             0 if i + 2 < n => json!({
                 "Type": "Choice",
@@ -45,8 +51,13 @@ fn definition(n: usize) -> String {
 fn bench(c: &mut Criterion) {
     let text = definition(1000);
     let options = sfn_codegen::Options::default();
-    assert!(sfn_codegen::check(&text, &options).is_ok(), "the benchmark definition must be valid");
-    c.bench_function("check 1000 states", |b| b.iter(|| sfn_codegen::check(black_box(&text), &options).is_ok()));
+    assert!(
+        sfn_codegen::check(&text, &options).is_ok(),
+        "the benchmark definition must be valid"
+    );
+    c.bench_function("check 1000 states", |b| {
+        b.iter(|| sfn_codegen::check(black_box(&text), &options).is_ok())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -32,7 +32,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Renders as `FILE:LINE:COL: error: MESSAGE (at PATH)`, the form of `sfn check`.
-    pub fn display<'a>(&'a self, file: &'a str, source: &'a str, index: &'a LineIndex) -> impl fmt::Display + 'a {
+    pub fn display<'a>(
+        &'a self,
+        file: &'a str,
+        source: &'a str,
+        index: &'a LineIndex,
+    ) -> impl fmt::Display + 'a {
         DisplayDiagnostic {
             diag: self,
             file,
@@ -56,7 +61,11 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{line}:{col}: {level}: {}", self.file, self.diag.message)?;
+        write!(
+            f,
+            "{}:{line}:{col}: {level}: {}",
+            self.file, self.diag.message
+        )?;
         if let Some(help) = &self.diag.help {
             write!(f, "; {help}")?;
         }
@@ -84,10 +93,20 @@ pub fn snippet(source: &str, index: &LineIndex, span: Span) -> String {
     let text = &source[range.start..range.end];
     let width = line.to_string().len();
     let end = span.end.clamp(span.start, range.end.max(span.start));
-    let len = source.get(span.start..end).map_or(1, |s| s.chars().count()).max(1);
+    let len = source
+        .get(span.start..end)
+        .map_or(1, |s| s.chars().count())
+        .max(1);
     let pad = " ".repeat(width);
-    let lead: String = text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-    format!("{pad} |\n{line} | {text}\n{pad} | {lead}{}", "^".repeat(len))
+    let lead: String = text
+        .chars()
+        .take(col - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!(
+        "{pad} |\n{line} | {text}\n{pad} | {lead}{}",
+        "^".repeat(len)
+    )
 }
 
 /// Collects diagnostics from every stage.
@@ -109,8 +128,20 @@ impl Diagnostics {
     }
 
     /// Records an error with a suggestion.
-    pub fn error_help(&mut self, span: Span, path: &str, message: impl Into<String>, help: impl Into<String>) {
-        self.push(Severity::Error, span, path, message.into(), Some(help.into()));
+    pub fn error_help(
+        &mut self,
+        span: Span,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Error,
+            span,
+            path,
+            message.into(),
+            Some(help.into()),
+        );
     }
 
     /// Records a warning.
@@ -118,7 +149,14 @@ impl Diagnostics {
         self.push(Severity::Warning, span, path, message.into(), None);
     }
 
-    fn push(&mut self, severity: Severity, span: Span, path: &str, message: String, help: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        span: Span,
+        path: &str,
+        message: String,
+        help: Option<String>,
+    ) {
         self.list.push(Diagnostic {
             severity,
             span,

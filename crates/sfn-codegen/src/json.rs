@@ -303,7 +303,10 @@ impl Parser<'_> {
             let key_span = Span::new(key_start, self.pos);
             self.skip_ws();
             if self.peek() != Some(b':') {
-                return Err(self.error(format!("expected `:` after the key, found {}", self.found())));
+                return Err(self.error(format!(
+                    "expected `:` after the key, found {}",
+                    self.found()
+                )));
             }
             self.pos += 1;
             self.skip_ws();
@@ -388,7 +391,9 @@ impl Parser<'_> {
                     out.push(c);
                 }
                 Some(_) => {
-                    return Err(self.error("control character in a string (write it as an escape such as \\n)"));
+                    return Err(self.error(
+                        "control character in a string (write it as an escape such as \\n)",
+                    ));
                 }
             }
         }
@@ -416,16 +421,21 @@ impl Parser<'_> {
                         let lo = self.hex4()?;
                         if (0xDC00..0xE000).contains(&lo) {
                             let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                            return char::from_u32(c).ok_or_else(|| self.error("invalid unicode escape"));
+                            return char::from_u32(c)
+                                .ok_or_else(|| self.error("invalid unicode escape"));
                         }
                     }
                     return Err(self.error("unpaired surrogate in a unicode escape"));
                 }
-                char::from_u32(hi).ok_or_else(|| self.error("unpaired surrogate in a unicode escape"))?
+                char::from_u32(hi)
+                    .ok_or_else(|| self.error("unpaired surrogate in a unicode escape"))?
             }
             _ => {
                 self.pos -= 1;
-                return Err(self.error(format!("invalid escape `\\{}` in a string", self.found().trim_matches('`'))));
+                return Err(self.error(format!(
+                    "invalid escape `\\{}` in a string",
+                    self.found().trim_matches('`')
+                )));
             }
         })
     }
@@ -437,7 +447,8 @@ impl Parser<'_> {
             .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| self.error("expected four hex digits after \\u"))?;
         self.pos += 4;
-        u32::from_str_radix(digits, 16).map_err(|_| self.error("expected four hex digits after \\u"))
+        u32::from_str_radix(digits, 16)
+            .map_err(|_| self.error("expected four hex digits after \\u"))
     }
 
     fn number(&mut self) -> Result<JsonValue, JsonError> {
@@ -513,7 +524,11 @@ impl LineIndex {
 
     /// The byte range of the 1-based `line`, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> Span {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
         let end = self
             .line_starts
             .get(line)
@@ -537,7 +552,10 @@ mod tests {
         let json = parse(text).unwrap();
         let members = json.as_object().unwrap();
         assert_eq!(members[0].key, "a");
-        assert_eq!(&text[members[0].key_span.start..members[0].key_span.end], "\"a\"");
+        assert_eq!(
+            &text[members[0].key_span.start..members[0].key_span.end],
+            "\"a\""
+        );
         let arr = members[0].value.as_array().unwrap();
         assert_eq!(&text[arr[1].span.start..arr[1].span.end], "\"x\"");
         let idx = LineIndex::new(text);
@@ -551,7 +569,10 @@ mod tests {
         let m = json.as_object().unwrap();
         assert_eq!(m.len(), 2);
         assert_eq!(json.to_value(), serde_json::json!({"k": 2}));
-        assert_eq!(json.get("k").unwrap().as_number().unwrap().as_i64(), Some(1));
+        assert_eq!(
+            json.get("k").unwrap().as_number().unwrap().as_i64(),
+            Some(1)
+        );
     }
 
     #[test]

@@ -83,7 +83,10 @@ pub fn check_json(json: &json::Json, options: &Options) -> Result<Checked, Failu
     let has_errors = diags.has_errors();
     let list = diags.into_vec();
     match machine {
-        Some(machine) if !has_errors => Ok(Checked { machine, warnings: list }),
+        Some(machine) if !has_errors => Ok(Checked {
+            machine,
+            warnings: list,
+        }),
         _ => Err(Failure::Invalid(list)),
     }
 }

@@ -40,11 +40,19 @@ fn targets(state: &Value) -> Vec<String> {
 #[test]
 fn every_snippet_runs_in_a_small_machine() {
     let Some(dir) = seed_dir() else { return };
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("snippets")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("snippets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    assert!(files.len() >= 16, "expected the 16 seed snippets, found {}", files.len());
+    assert!(
+        files.len() >= 16,
+        "expected the 16 seed snippets, found {}",
+        files.len()
+    );
     for f in files {
-        let snippet: Map<String, Value> = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let snippet: Map<String, Value> =
+            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let (name, state) = snippet.into_iter().next().unwrap();
         let mut states = Map::new();
         for t in targets(&state) {
@@ -54,7 +62,10 @@ fn every_snippet_runs_in_a_small_machine() {
         }
         states.insert(name.clone(), state);
         let machine = json!({"StartAt": name, "States": states});
-        let result = check(&serde_json::to_string_pretty(&machine).unwrap(), &Options::default());
+        let result = check(
+            &serde_json::to_string_pretty(&machine).unwrap(),
+            &Options::default(),
+        );
         assert!(result.is_ok(), "{}: {:?}", f.display(), result.err());
     }
 }
@@ -62,7 +73,10 @@ fn every_snippet_runs_in_a_small_machine() {
 #[test]
 fn complete_machines() {
     let Some(dir) = seed_dir() else { return };
-    for ok in ["simple_sequential.asl.json", "order_processing.fixed.asl.json"] {
+    for ok in [
+        "simple_sequential.asl.json",
+        "order_processing.fixed.asl.json",
+    ] {
         let text = std::fs::read_to_string(dir.join(ok)).unwrap();
         assert!(check(&text, &Options::default()).is_ok(), "{ok}");
     }
@@ -70,8 +84,17 @@ fn complete_machines() {
     let Err(Failure::Invalid(diags)) = check(&text, &Options::default()) else {
         panic!("order_processing.asl.json must be rejected");
     };
-    let days = diags.iter().find(|d| d.message.contains("`Days`")).expect("a diagnostic about Days");
-    assert!(days.help.as_deref().unwrap_or("").contains("\"Seconds\": 172800"), "{days:?}");
+    let days = diags
+        .iter()
+        .find(|d| d.message.contains("`Days`"))
+        .expect("a diagnostic about Days");
+    assert!(
+        days.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("\"Seconds\": 172800"),
+        "{days:?}"
+    );
     assert!(days.path.ends_with(".Days"), "{}", days.path);
     assert_eq!(&text[days.span.start..days.span.end], "\"Days\"");
 }

@@ -6,7 +6,9 @@
 
 use super::{MISSING, Reader, ScopeKey, describe, index, join};
 use crate::diag::suggest;
-use crate::ir::{ChoiceRule, Comparison, Condition, QueryLanguage, StateKind, Test, TypeFamily, TypeTest};
+use crate::ir::{
+    ChoiceRule, Comparison, Condition, QueryLanguage, StateKind, Test, TypeFamily, TypeTest,
+};
 use crate::json::Json;
 use sfn_lang::path;
 use sfn_lang::pattern::parse_pattern;
@@ -36,35 +38,62 @@ const OPERATORS: &[(&str, Operator)] = {
         ("StringLessThan", Literal(F::String, LessThan)),
         ("StringGreaterThan", Literal(F::String, GreaterThan)),
         ("StringLessThanEquals", Literal(F::String, LessThanEquals)),
-        ("StringGreaterThanEquals", Literal(F::String, GreaterThanEquals)),
+        (
+            "StringGreaterThanEquals",
+            Literal(F::String, GreaterThanEquals),
+        ),
         ("StringEqualsPath", Path(F::String, Equals)),
         ("StringLessThanPath", Path(F::String, LessThan)),
         ("StringGreaterThanPath", Path(F::String, GreaterThan)),
         ("StringLessThanEqualsPath", Path(F::String, LessThanEquals)),
-        ("StringGreaterThanEqualsPath", Path(F::String, GreaterThanEquals)),
+        (
+            "StringGreaterThanEqualsPath",
+            Path(F::String, GreaterThanEquals),
+        ),
         ("StringMatches", Matches),
         ("NumericEquals", Literal(F::Numeric, Equals)),
         ("NumericLessThan", Literal(F::Numeric, LessThan)),
         ("NumericGreaterThan", Literal(F::Numeric, GreaterThan)),
         ("NumericLessThanEquals", Literal(F::Numeric, LessThanEquals)),
-        ("NumericGreaterThanEquals", Literal(F::Numeric, GreaterThanEquals)),
+        (
+            "NumericGreaterThanEquals",
+            Literal(F::Numeric, GreaterThanEquals),
+        ),
         ("NumericEqualsPath", Path(F::Numeric, Equals)),
         ("NumericLessThanPath", Path(F::Numeric, LessThan)),
         ("NumericGreaterThanPath", Path(F::Numeric, GreaterThan)),
-        ("NumericLessThanEqualsPath", Path(F::Numeric, LessThanEquals)),
-        ("NumericGreaterThanEqualsPath", Path(F::Numeric, GreaterThanEquals)),
+        (
+            "NumericLessThanEqualsPath",
+            Path(F::Numeric, LessThanEquals),
+        ),
+        (
+            "NumericGreaterThanEqualsPath",
+            Path(F::Numeric, GreaterThanEquals),
+        ),
         ("BooleanEquals", Literal(F::Boolean, Equals)),
         ("BooleanEqualsPath", Path(F::Boolean, Equals)),
         ("TimestampEquals", Literal(F::Timestamp, Equals)),
         ("TimestampLessThan", Literal(F::Timestamp, LessThan)),
         ("TimestampGreaterThan", Literal(F::Timestamp, GreaterThan)),
-        ("TimestampLessThanEquals", Literal(F::Timestamp, LessThanEquals)),
-        ("TimestampGreaterThanEquals", Literal(F::Timestamp, GreaterThanEquals)),
+        (
+            "TimestampLessThanEquals",
+            Literal(F::Timestamp, LessThanEquals),
+        ),
+        (
+            "TimestampGreaterThanEquals",
+            Literal(F::Timestamp, GreaterThanEquals),
+        ),
         ("TimestampEqualsPath", Path(F::Timestamp, Equals)),
         ("TimestampLessThanPath", Path(F::Timestamp, LessThan)),
         ("TimestampGreaterThanPath", Path(F::Timestamp, GreaterThan)),
-        ("TimestampLessThanEqualsPath", Path(F::Timestamp, LessThanEquals)),
-        ("TimestampGreaterThanEqualsPath", Path(F::Timestamp, GreaterThanEquals)),
+        (
+            "TimestampLessThanEqualsPath",
+            Path(F::Timestamp, LessThanEquals),
+        ),
+        (
+            "TimestampGreaterThanEqualsPath",
+            Path(F::Timestamp, GreaterThanEquals),
+        ),
         ("IsNull", Is(TypeTest::Null)),
         ("IsPresent", Is(TypeTest::Present)),
         ("IsNumeric", Is(TypeTest::Numeric)),
@@ -99,7 +128,11 @@ impl Reader<'_> {
             return None;
         };
         if items.is_empty() {
-            self.diags.error(choices_json.span, &cpath, "`Choices` must contain at least one rule");
+            self.diags.error(
+                choices_json.span,
+                &cpath,
+                "`Choices` must contain at least one rule",
+            );
         }
         let mut choices = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -136,13 +169,21 @@ impl Reader<'_> {
                 }
             },
             None => {
-                self.diags.error(Self::head(v), path, "a top-level Choice rule must have `Next`, the state to go to when it matches");
+                self.diags.error(
+                    Self::head(v),
+                    path,
+                    "a top-level Choice rule must have `Next`, the state to go to when it matches",
+                );
                 MISSING
             }
         };
-        let assign = v.get("Assign").map(|a| self.assign(a, &join(path, "Assign"), language));
+        let assign = v
+            .get("Assign")
+            .map(|a| self.assign(a, &join(path, "Assign"), language));
         let output = match (v.get("Output"), language) {
-            (Some(o), QueryLanguage::Jsonata) => Some(self.jsonata_template(o, &join(path, "Output"))),
+            (Some(o), QueryLanguage::Jsonata) => {
+                Some(self.jsonata_template(o, &join(path, "Output")))
+            }
             _ => None,
         };
         let condition = self.condition(v, path, language, true)?;
@@ -156,7 +197,13 @@ impl Reader<'_> {
     }
 
     /// A condition: the rule's test without `Next`/`Assign`/`Output`.
-    fn condition(&mut self, v: &Json, path: &str, language: QueryLanguage, top: bool) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+        top: bool,
+    ) -> Option<Condition> {
         let Some(members) = v.as_object() else {
             self.type_error(v, path, "a Choice rule object");
             return None;
@@ -164,7 +211,11 @@ impl Reader<'_> {
         if !top {
             self.no_duplicate_keys(members, path);
         }
-        let extra: &[&str] = if top { &["Next", "Assign", "Comment", "End"] } else { &["Comment"] };
+        let extra: &[&str] = if top {
+            &["Next", "Assign", "Comment", "End"]
+        } else {
+            &["Comment"]
+        };
         let jsonata_extra: &[&str] = if top { &["Output"] } else { &[] };
 
         if language == QueryLanguage::Jsonata {
@@ -173,8 +224,13 @@ impl Reader<'_> {
                 if k == "Condition" || extra.contains(&k) || jsonata_extra.contains(&k) {
                     continue;
                 }
-                let msg = if OPERATORS.iter().any(|(n, _)| *n == k) || k == "Variable" || COMBINATORS.contains(&k) {
-                    format!("`{k}` is a JSONPath Choice field; JSONata rules use `Condition` with a `{{% ... %}}` expression")
+                let msg = if OPERATORS.iter().any(|(n, _)| *n == k)
+                    || k == "Variable"
+                    || COMBINATORS.contains(&k)
+                {
+                    format!(
+                        "`{k}` is a JSONPath Choice field; JSONata rules use `Condition` with a `{{% ... %}}` expression"
+                    )
                 } else if !top && k == "Next" {
                     "a nested Choice rule cannot have `Next`".to_string()
                 } else {
@@ -215,14 +271,27 @@ impl Reader<'_> {
             } else if !top && k == "Next" {
                 self.diags.error(m.key_span, &join(path, k), "a nested Choice rule cannot have `Next`; only the rules directly in `Choices` choose the next state");
             } else if !top && (k == "Assign" || k == "Output") {
-                self.diags.error(m.key_span, &join(path, k), format!("a nested Choice rule cannot have `{k}`"));
+                self.diags.error(
+                    m.key_span,
+                    &join(path, k),
+                    format!("a nested Choice rule cannot have `{k}`"),
+                );
             } else if k == "Condition" {
                 self.diags.error(m.key_span, &join(path, k), "`Condition` is a JSONata field; set `\"QueryLanguage\": \"JSONata\"` or use `Variable` and an operator");
             } else {
-                let names = OPERATORS.iter().map(|(n, _)| *n).chain(COMBINATORS.iter().copied()).chain(["Variable", "Next", "Comment"]);
+                let names = OPERATORS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .chain(COMBINATORS.iter().copied())
+                    .chain(["Variable", "Next", "Comment"]);
                 let msg = format!("unknown field `{k}` in a Choice rule");
                 match suggest(k, names) {
-                    Some(s) => self.diags.error_help(m.key_span, &join(path, k), msg, format!("did you mean `{s}`?")),
+                    Some(s) => self.diags.error_help(
+                        m.key_span,
+                        &join(path, k),
+                        msg,
+                        format!("did you mean `{s}`?"),
+                    ),
                     None => self.diags.error(m.key_span, &join(path, k), msg),
                 }
             }
@@ -244,7 +313,8 @@ impl Reader<'_> {
                         self.type_error(&c.value, &cpath, "a single rule object");
                         return None;
                     }
-                    self.condition(&c.value, &cpath, language, false).map(|r| Condition::Not(Box::new(r)))
+                    self.condition(&c.value, &cpath, language, false)
+                        .map(|r| Condition::Not(Box::new(r)))
                 }
                 k => {
                     let Some(items) = c.value.as_array() else {
@@ -252,13 +322,25 @@ impl Reader<'_> {
                         return None;
                     };
                     if items.is_empty() {
-                        self.diags.error(c.value.span, &cpath, format!("`{k}` must contain at least one rule"));
+                        self.diags.error(
+                            c.value.span,
+                            &cpath,
+                            format!("`{k}` must contain at least one rule"),
+                        );
                         return None;
                     }
-                    let rules: Vec<_> = items.iter().enumerate().map(|(i, r)| self.condition(r, &index(&cpath, i), language, false)).collect();
+                    let rules: Vec<_> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| self.condition(r, &index(&cpath, i), language, false))
+                        .collect();
                     let rules: Option<Vec<_>> = rules.into_iter().collect();
                     let rules = rules?;
-                    Some(if k == "And" { Condition::And(rules) } else { Condition::Or(rules) })
+                    Some(if k == "And" {
+                        Condition::And(rules)
+                    } else {
+                        Condition::Or(rules)
+                    })
                 }
             };
         }
@@ -267,14 +349,25 @@ impl Reader<'_> {
             if ops.is_empty() {
                 self.diags.error(Self::head(v), path, "a Choice rule needs `Variable` and a comparison operator such as `StringEquals`, or `And`, `Or` or `Not`");
             } else {
-                self.diags.error(Self::head(v), path, format!("the comparison `{}` needs a `Variable`, the path of the value to test", ops[0].0.key));
+                self.diags.error(
+                    Self::head(v),
+                    path,
+                    format!(
+                        "the comparison `{}` needs a `Variable`, the path of the value to test",
+                        ops[0].0.key
+                    ),
+                );
             }
             return None;
         };
         let vpath = join(path, "Variable");
         let variable = match var.value.as_str() {
             Some(text) if sfn_lang::intrinsic::looks_like_call(text) => {
-                self.diags.error(var.value.span, &vpath, "`Variable` must be a path such as `$.status`, not an intrinsic function call");
+                self.diags.error(
+                    var.value.span,
+                    &vpath,
+                    "`Variable` must be a path such as `$.status`, not an intrinsic function call",
+                );
                 None
             }
             Some(text) => match path::parse_path(text) {
@@ -301,7 +394,10 @@ impl Reader<'_> {
             }
         };
         let test = self.test(&m.value, &join(path, &m.key), &m.key, op)?;
-        Some(Condition::Test { variable: variable?, test })
+        Some(Condition::Test {
+            variable: variable?,
+            test,
+        })
     }
 
     fn test(&mut self, v: &Json, path: &str, name: &str, op: Operator) -> Option<Test> {
@@ -332,7 +428,12 @@ impl Reader<'_> {
                     Some(s) => match parse_timestamp(s) {
                         Ok(t) => Some(Test::Timestamp(cmp, t)),
                         Err(e) => {
-                            self.syntax_error(v, path, &format!("`{name}` needs an RFC 3339 timestamp"), &e);
+                            self.syntax_error(
+                                v,
+                                path,
+                                &format!("`{name}` needs an RFC 3339 timestamp"),
+                                &e,
+                            );
                             None
                         }
                     },
@@ -342,7 +443,9 @@ impl Reader<'_> {
                     }
                 },
             },
-            Operator::Path(family, cmp) => self.reference_path(v, path).map(|p| Test::ComparePath(family, cmp, p)),
+            Operator::Path(family, cmp) => self
+                .reference_path(v, path)
+                .map(|p| Test::ComparePath(family, cmp, p)),
             Operator::Matches => match v.as_str() {
                 Some(s) => match parse_pattern(s) {
                     Ok(p) => Some(Test::Matches(p)),
@@ -367,6 +470,10 @@ impl Reader<'_> {
     }
 
     fn operand_error(&mut self, v: &Json, path: &str, name: &str, expected: &str) {
-        self.diags.error(v.span, path, format!("`{name}` compares with {expected}, found {}", describe(v)));
+        self.diags.error(
+            v.span,
+            path,
+            format!("`{name}` compares with {expected}, found {}", describe(v)),
+        );
     }
 }

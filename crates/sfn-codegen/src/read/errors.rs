@@ -48,15 +48,27 @@ impl Reader<'_> {
             self.no_duplicate_keys(members, &p);
             self.only_fields(members, &p, "a retrier", fields::RETRIER, None);
             let error_equals = self.error_equals(r, &p, i + 1 == items.len(), "retrier");
-            let interval_seconds = r.get("IntervalSeconds").and_then(|x| self.integer(x, &join(&p, "IntervalSeconds"), 1, MAX_SECONDS)).unwrap_or(1);
-            let max_attempts = r.get("MaxAttempts").and_then(|x| self.integer(x, &join(&p, "MaxAttempts"), 0, MAX_SECONDS)).unwrap_or(3);
-            let max_delay_seconds = r.get("MaxDelaySeconds").and_then(|x| self.integer(x, &join(&p, "MaxDelaySeconds"), 0, MAX_SECONDS));
+            let interval_seconds = r
+                .get("IntervalSeconds")
+                .and_then(|x| self.integer(x, &join(&p, "IntervalSeconds"), 1, MAX_SECONDS))
+                .unwrap_or(1);
+            let max_attempts = r
+                .get("MaxAttempts")
+                .and_then(|x| self.integer(x, &join(&p, "MaxAttempts"), 0, MAX_SECONDS))
+                .unwrap_or(3);
+            let max_delay_seconds = r
+                .get("MaxDelaySeconds")
+                .and_then(|x| self.integer(x, &join(&p, "MaxDelaySeconds"), 0, MAX_SECONDS));
             let backoff_rate = match r.get("BackoffRate") {
                 None => 2.0,
                 Some(b) => match b.as_number().and_then(serde_json::Number::as_f64) {
                     Some(rate) if rate >= 1.0 => rate,
                     Some(rate) => {
-                        self.diags.error(b.span, &join(&p, "BackoffRate"), format!("`BackoffRate` must be at least 1.0, found {rate}"));
+                        self.diags.error(
+                            b.span,
+                            &join(&p, "BackoffRate"),
+                            format!("`BackoffRate` must be at least 1.0, found {rate}"),
+                        );
                         2.0
                     }
                     None => {
@@ -71,7 +83,14 @@ impl Reader<'_> {
                     Some("FULL") => true,
                     Some("NONE") => false,
                     _ => {
-                        self.diags.error(j.span, &join(&p, "JitterStrategy"), format!("`JitterStrategy` must be \"FULL\" or \"NONE\", found {}", describe(j)));
+                        self.diags.error(
+                            j.span,
+                            &join(&p, "JitterStrategy"),
+                            format!(
+                                "`JitterStrategy` must be \"FULL\" or \"NONE\", found {}",
+                                describe(j)
+                            ),
+                        );
                         false
                     }
                 },
@@ -122,14 +141,20 @@ impl Reader<'_> {
                 None => MISSING,
             };
             let result_path = match c.get("ResultPath") {
-                Some(rp) if allowed.contains(&"ResultPath") => self.path_field(rp, &join(&p, "ResultPath"), PathKind::Result),
+                Some(rp) if allowed.contains(&"ResultPath") => {
+                    self.path_field(rp, &join(&p, "ResultPath"), PathKind::Result)
+                }
                 _ => PathField::Default,
             };
             let output = match c.get("Output") {
-                Some(o) if allowed.contains(&"Output") => Some(self.jsonata_template(o, &join(&p, "Output"))),
+                Some(o) if allowed.contains(&"Output") => {
+                    Some(self.jsonata_template(o, &join(&p, "Output")))
+                }
                 _ => None,
             };
-            let assign = c.get("Assign").map(|a| self.assign(a, &join(&p, "Assign"), language));
+            let assign = c
+                .get("Assign")
+                .map(|a| self.assign(a, &join(&p, "Assign"), language));
             out.push(Catcher {
                 error_equals,
                 next,
@@ -153,7 +178,11 @@ impl Reader<'_> {
             return Vec::new();
         };
         if items.is_empty() {
-            self.diags.error(v.span, &p, "`ErrorEquals` must name at least one error (use [\"States.ALL\"] for any error)");
+            self.diags.error(
+                v.span,
+                &p,
+                "`ErrorEquals` must name at least one error (use [\"States.ALL\"] for any error)",
+            );
         }
         let mut names = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -170,9 +199,14 @@ impl Reader<'_> {
                     self.diags.error(item.span, &ip, format!("`States.ALL` may appear only in the last {what}; the ones after it could never match"));
                 }
             } else if name.starts_with("States.") && !PREDEFINED_ERRORS.contains(&name) {
-                let msg = format!("`{name}` is not a predefined error; names starting with `States.` are reserved");
+                let msg = format!(
+                    "`{name}` is not a predefined error; names starting with `States.` are reserved"
+                );
                 match suggest(name, PREDEFINED_ERRORS.iter().copied()) {
-                    Some(s) => self.diags.error_help(item.span, &ip, msg, format!("did you mean `{s}`?")),
+                    Some(s) => {
+                        self.diags
+                            .error_help(item.span, &ip, msg, format!("did you mean `{s}`?"))
+                    }
                     None => self.diags.error(item.span, &ip, msg),
                 }
             }

@@ -25,7 +25,8 @@ impl Reader<'_> {
     /// character where it is when the string has no escapes to shift it.
     pub(crate) fn syntax_error(&mut self, v: &Json, path: &str, what: &str, err: &SyntaxError) {
         let span = inner_span(v, err.offset);
-        self.diags.error(span, path, format!("{what}: {}", err.message));
+        self.diags
+            .error(span, path, format!("{what}: {}", err.message));
     }
 
     /// A path field such as InputPath, ResultPath or ItemsPath.
@@ -93,7 +94,12 @@ impl Reader<'_> {
         match path::parse_reference_path(text) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.syntax_error(v, path, &format!("`{field}` is not a valid reference path"), &e);
+                self.syntax_error(
+                    v,
+                    path,
+                    &format!("`{field}` is not a valid reference path"),
+                    &e,
+                );
                 None
             }
         }
@@ -113,7 +119,12 @@ impl Reader<'_> {
             return match path::parse_path(text) {
                 Ok(p) => Some(Template::Path(p)),
                 Err(e) => {
-                    self.syntax_error(v, path, &format!("the value of `{key}` is not a valid JSONPath"), &e);
+                    self.syntax_error(
+                        v,
+                        path,
+                        &format!("the value of `{key}` is not a valid JSONPath"),
+                        &e,
+                    );
                     None
                 }
             };
@@ -122,7 +133,12 @@ impl Reader<'_> {
             return match intrinsic::parse_intrinsic(text) {
                 Ok(call) => Some(Template::Intrinsic(call)),
                 Err(e) => {
-                    self.syntax_error(v, path, &format!("invalid intrinsic function call in `{key}`"), &e);
+                    self.syntax_error(
+                        v,
+                        path,
+                        &format!("invalid intrinsic function call in `{key}`"),
+                        &e,
+                    );
                     None
                 }
             };
@@ -131,7 +147,7 @@ impl Reader<'_> {
             v.span,
             path,
             format!("the value of `{key}` is not a JSONPath or an intrinsic function call: \"{text}\""),
-            format!("a key ending in `.$` takes a path such as `$.field`, `$$.Execution.Id`, `$variable` or a call such as `States.Format(...)`; for a literal string drop the `.$` from the key"),
+            "a key ending in `.$` takes a path such as `$.field`, `$$.Execution.Id`, `$variable` or a call such as `States.Format(...)`; for a literal string drop the `.$` from the key",
         );
         None
     }
@@ -161,17 +177,24 @@ impl Reader<'_> {
                         Some(stripped) => (stripped, true),
                         None => (m.key.as_str(), false),
                     };
-                    if let Some(previous) = members[..i].iter().find(|p| p.key.strip_suffix(".$").unwrap_or(&p.key) == name) {
+                    if let Some(previous) = members[..i]
+                        .iter()
+                        .find(|p| p.key.strip_suffix(".$").unwrap_or(&p.key) == name)
+                    {
                         let msg = if previous.key == m.key {
                             format!("field `{}` appears twice in the same object", m.key)
                         } else {
-                            format!("`{}` and `{}` both produce the field `{name}` (the `.$` suffix is removed when the template is evaluated)", previous.key, m.key)
+                            format!(
+                                "`{}` and `{}` both produce the field `{name}` (the `.$` suffix is removed when the template is evaluated)",
+                                previous.key, m.key
+                            )
                         };
                         self.diags.error(m.key_span, &member_path, msg);
                     }
                     let value = if dynamic {
                         all_literal = false;
-                        self.dynamic_value(&m.value, &member_path, &m.key).unwrap_or(Template::Literal(serde_json::Value::Null))
+                        self.dynamic_value(&m.value, &member_path, &m.key)
+                            .unwrap_or(Template::Literal(serde_json::Value::Null))
                     } else {
                         let t = self.template(&m.value, &member_path);
                         all_literal &= matches!(t, Template::Literal(_));
@@ -179,10 +202,18 @@ impl Reader<'_> {
                     };
                     out.push((name.to_string(), value));
                 }
-                if all_literal { Template::Literal(v.to_value()) } else { Template::Object(out) }
+                if all_literal {
+                    Template::Literal(v.to_value())
+                } else {
+                    Template::Object(out)
+                }
             }
             JsonValue::Array(items) => {
-                let out: Vec<Template> = items.iter().enumerate().map(|(i, item)| self.template(item, &index(path, i))).collect();
+                let out: Vec<Template> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.template(item, &index(path, i)))
+                    .collect();
                 if out.iter().all(|t| matches!(t, Template::Literal(_))) {
                     Template::Literal(v.to_value())
                 } else {
@@ -212,7 +243,11 @@ impl Reader<'_> {
                 }
             }
             JsonValue::Array(items) => {
-                let out: Vec<Template> = items.iter().enumerate().map(|(i, item)| self.jsonata_template(item, &index(path, i))).collect();
+                let out: Vec<Template> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.jsonata_template(item, &index(path, i)))
+                    .collect();
                 if out.iter().all(|t| matches!(t, Template::Literal(_))) {
                     Template::Literal(v.to_value())
                 } else {
@@ -255,7 +290,8 @@ impl Reader<'_> {
     /// A JSONata expression where one is required or a literal of another
     /// kind is read by the caller: `Some(Ok)` for an expression.
     pub(crate) fn is_jsonata_string(v: &Json) -> bool {
-        v.as_str().is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
+        v.as_str()
+            .is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
     }
 }
 
@@ -266,7 +302,10 @@ fn inner_span(v: &Json, offset: usize) -> Span {
         // Raw length equals decoded length plus the quotes only without escapes.
         if v.span.end - v.span.start == s.len() + 2 {
             let start = (v.span.start + 1 + offset).min(v.span.end.saturating_sub(1));
-            let len = s.get(offset..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+            let len = s
+                .get(offset..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8);
             return Span::new(start, (start + len).min(v.span.end));
         }
     }

@@ -11,7 +11,14 @@ use crate::diag::suggest;
 use crate::ir::QueryLanguage;
 
 /// Fields of the top-level object.
-pub(crate) const TOP_LEVEL: &[&str] = &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
+pub(crate) const TOP_LEVEL: &[&str] = &[
+    "Comment",
+    "StartAt",
+    "States",
+    "TimeoutSeconds",
+    "Version",
+    "QueryLanguage",
+];
 
 /// Fields of a Parallel branch.
 pub(crate) const BRANCH: &[&str] = &["Comment", "StartAt", "States"];
@@ -66,7 +73,9 @@ pub(crate) const ITEM_BATCHER: &[&str] = &[
 pub(crate) const RESULT_WRITER: &[&str] = &["Resource", "Parameters", "Arguments", "WriterConfig"];
 
 /// The eight state types.
-pub(crate) const STATE_TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
+pub(crate) const STATE_TYPES: &[&str] = &[
+    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
 
 /// Every field that appears on some state, for "unknown field" versus
 /// "not allowed here" messages.
@@ -149,7 +158,17 @@ pub(crate) fn state_fields(ty: &str, language: QueryLanguage) -> Vec<&'static st
     let mut f: Vec<&'static str> = vec!["Type", "Comment", "QueryLanguage"];
     let jp = language == QueryLanguage::JsonPath;
     let specific: &[&'static str] = match ty {
-        "Pass" => &["Assign", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result", "Output"],
+        "Pass" => &[
+            "Assign",
+            "Next",
+            "End",
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultPath",
+            "Result",
+            "Output",
+        ],
         "Task" => &[
             "Assign",
             "Next",
@@ -170,7 +189,14 @@ pub(crate) fn state_fields(ty: &str, language: QueryLanguage) -> Vec<&'static st
             "Retry",
             "Catch",
         ],
-        "Choice" => &["Assign", "InputPath", "OutputPath", "Output", "Choices", "Default"],
+        "Choice" => &[
+            "Assign",
+            "InputPath",
+            "OutputPath",
+            "Output",
+            "Choices",
+            "Default",
+        ],
         "Wait" => &[
             "Assign",
             "Next",
@@ -246,7 +272,8 @@ fn types_with(field: &str) -> Vec<&'static str> {
         .iter()
         .copied()
         .filter(|ty| {
-            state_fields(ty, QueryLanguage::JsonPath).contains(&field) || state_fields(ty, QueryLanguage::Jsonata).contains(&field)
+            state_fields(ty, QueryLanguage::JsonPath).contains(&field)
+                || state_fields(ty, QueryLanguage::Jsonata).contains(&field)
         })
         .collect()
 }
@@ -258,7 +285,12 @@ pub(crate) struct Explained {
 }
 
 /// Explains why `field` is not allowed on `what`, and suggests a fix.
-pub(crate) fn explain_unknown(field: &str, what: &str, allowed: &[&str], language: Option<QueryLanguage>) -> Explained {
+pub(crate) fn explain_unknown(
+    field: &str,
+    what: &str,
+    allowed: &[&str],
+    language: Option<QueryLanguage>,
+) -> Explained {
     // Wait durations in other units: ASL only has seconds.
     if what == "a Wait state" {
         let factor = match field {
@@ -271,7 +303,10 @@ pub(crate) fn explain_unknown(field: &str, what: &str, allowed: &[&str], languag
         if let Some(f) = factor.filter(|f| *f > 0) {
             return Explained {
                 text: format!("a Wait state has no `{field}` field; ASL measures waits in seconds"),
-                help: Some(format!("write the duration as `\"Seconds\": N` (N {field} = N * {f} seconds, e.g. 2 {field} is `\"Seconds\": {}`)", 2 * f)),
+                help: Some(format!(
+                    "write the duration as `\"Seconds\": N` (N {field} = N * {f} seconds, e.g. 2 {field} is `\"Seconds\": {}`)",
+                    2 * f
+                )),
             };
         }
     }
@@ -283,11 +318,15 @@ pub(crate) fn explain_unknown(field: &str, what: &str, allowed: &[&str], languag
                         "InputPath" | "Parameters" => "`Arguments`",
                         "OutputPath" | "ResultSelector" | "ResultPath" | "Result" => "`Output`",
                         "ItemsPath" => "`Items`",
-                        f if f.ends_with("Path") => "the field without `Path`, holding a {% %} expression",
+                        f if f.ends_with("Path") => {
+                            "the field without `Path`, holding a {% %} expression"
+                        }
                         _ => "`Arguments` or `Output`",
                     };
                     return Explained {
-                        text: format!("`{field}` is a JSONPath field, but {what} uses the JSONata query language"),
+                        text: format!(
+                            "`{field}` is a JSONPath field, but {what} uses the JSONata query language"
+                        ),
                         help: Some(format!("in JSONata use {instead}")),
                     };
                 }
@@ -302,7 +341,9 @@ pub(crate) fn explain_unknown(field: &str, what: &str, allowed: &[&str], languag
                     let list = match types.as_slice() {
                         [] => String::new(),
                         [one] => format!("; it belongs to {one} states"),
-                        [init @ .., last] => format!("; it belongs to {} and {last} states", init.join(", ")),
+                        [init @ .., last] => {
+                            format!("; it belongs to {} and {last} states", init.join(", "))
+                        }
                     };
                     return Explained {
                         text: format!("{what} cannot have the field `{field}`{list}"),
@@ -327,7 +368,11 @@ mod tests {
     fn jsonata_states_lose_the_path_fields() {
         let f = state_fields("Task", QueryLanguage::Jsonata);
         assert!(f.contains(&"Arguments") && f.contains(&"Output") && f.contains(&"TimeoutSeconds"));
-        assert!(!f.contains(&"Parameters") && !f.contains(&"TimeoutSecondsPath") && !f.contains(&"ResultPath"));
+        assert!(
+            !f.contains(&"Parameters")
+                && !f.contains(&"TimeoutSecondsPath")
+                && !f.contains(&"ResultPath")
+        );
         let f = state_fields("Task", QueryLanguage::JsonPath);
         assert!(f.contains(&"Parameters") && !f.contains(&"Arguments"));
     }
@@ -342,14 +387,38 @@ mod tests {
 
     #[test]
     fn explains_misplaced_and_misspelt_fields() {
-        let e = explain_unknown("ResultSelector", "a Pass state", &state_fields("Pass", QueryLanguage::JsonPath), Some(QueryLanguage::JsonPath));
-        assert!(e.text.contains("cannot have the field `ResultSelector`"), "{}", e.text);
+        let e = explain_unknown(
+            "ResultSelector",
+            "a Pass state",
+            &state_fields("Pass", QueryLanguage::JsonPath),
+            Some(QueryLanguage::JsonPath),
+        );
+        assert!(
+            e.text.contains("cannot have the field `ResultSelector`"),
+            "{}",
+            e.text
+        );
         assert!(e.text.contains("Task, Parallel and Map"), "{}", e.text);
-        let e = explain_unknown("bugInputPath", "a Pass state", &state_fields("Pass", QueryLanguage::JsonPath), Some(QueryLanguage::JsonPath));
+        let e = explain_unknown(
+            "bugInputPath",
+            "a Pass state",
+            &state_fields("Pass", QueryLanguage::JsonPath),
+            Some(QueryLanguage::JsonPath),
+        );
         assert_eq!(e.help.as_deref(), Some("did you mean `InputPath`?"));
-        let e = explain_unknown("Days", "a Wait state", &state_fields("Wait", QueryLanguage::JsonPath), Some(QueryLanguage::JsonPath));
+        let e = explain_unknown(
+            "Days",
+            "a Wait state",
+            &state_fields("Wait", QueryLanguage::JsonPath),
+            Some(QueryLanguage::JsonPath),
+        );
         assert!(e.help.unwrap().contains("\"Seconds\": 172800"));
-        let e = explain_unknown("OutputPath", "a Pass state", &state_fields("Pass", QueryLanguage::Jsonata), Some(QueryLanguage::Jsonata));
+        let e = explain_unknown(
+            "OutputPath",
+            "a Pass state",
+            &state_fields("Pass", QueryLanguage::Jsonata),
+            Some(QueryLanguage::Jsonata),
+        );
         assert!(e.text.contains("JSONPath field"));
     }
 }

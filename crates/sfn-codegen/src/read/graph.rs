@@ -69,7 +69,11 @@ pub(crate) fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &
     }
 
     // At least one terminal state.
-    let terminal: Vec<bool> = scope.states.iter().map(|s| s.transition == Transition::End).collect();
+    let terminal: Vec<bool> = scope
+        .states
+        .iter()
+        .map(|s| s.transition == Transition::End)
+        .collect();
     if !terminal.iter().any(|&t| t) {
         reader.diags.error(
             span,

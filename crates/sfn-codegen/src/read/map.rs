@@ -32,7 +32,9 @@ impl Reader<'_> {
             let it = &v["Items"];
             let ipath = join(path, "Items");
             match &it.value {
-                crate::json::JsonValue::Array(_) | crate::json::JsonValue::Object(_) => Items::Template(self.jsonata_template(it, &ipath)),
+                crate::json::JsonValue::Array(_) | crate::json::JsonValue::Object(_) => {
+                    Items::Template(self.jsonata_template(it, &ipath))
+                }
                 crate::json::JsonValue::String(_) => match self.jsonata(it, &ipath) {
                     Some(Ok(j)) => Items::Template(crate::ir::Template::Jsonata(j)),
                     Some(Err(())) => Items::Path(PathField::Default),
@@ -60,15 +62,18 @@ impl Reader<'_> {
                 "a Map state may have only one of `ItemSelector` and `Parameters` (the older name of `ItemSelector`)",
             );
         }
-        let item_selector = match v.get("ItemSelector") {
-            Some(s) => Some(match language {
-                QueryLanguage::JsonPath => self.template(s, &join(path, "ItemSelector")),
-                QueryLanguage::Jsonata => self.jsonata_template(s, &join(path, "ItemSelector")),
-            }),
-            None => None,
-        };
+        let item_selector = v.get("ItemSelector").map(|s| match language {
+            QueryLanguage::JsonPath => self.template(s, &join(path, "ItemSelector")),
+            QueryLanguage::Jsonata => self.jsonata_template(s, &join(path, "ItemSelector")),
+        });
         // `Parameters` on a Map is read by the generic I/O code; move it here.
-        let item_selector = item_selector.or_else(|| if has("Parameters") { Some(self.template(&v["Parameters"], &join(path, "Parameters"))) } else { None });
+        let item_selector = item_selector.or_else(|| {
+            if has("Parameters") {
+                Some(self.template(&v["Parameters"], &join(path, "Parameters")))
+            } else {
+                None
+            }
+        });
 
         // The processor.
         let (field, processor_json) = match (v.member("ItemProcessor"), v.member("Iterator")) {
@@ -91,16 +96,36 @@ impl Reader<'_> {
         *next_key += 1;
         let k = *next_key;
         let Some(members) = processor_json.as_object() else {
-            self.type_error(processor_json, &ppath, "an object with `StartAt` and `States`");
+            self.type_error(
+                processor_json,
+                &ppath,
+                "an object with `StartAt` and `States`",
+            );
             return None;
         };
         self.no_duplicate_keys(members, &ppath);
-        self.only_fields(members, &ppath, &format!("a Map `{field}`"), fields::PROCESSOR, None);
-        let (mode, execution_type) = self.processor_config(processor_json.get("ProcessorConfig"), &join(&ppath, "ProcessorConfig"));
+        self.only_fields(
+            members,
+            &ppath,
+            &format!("a Map `{field}`"),
+            fields::PROCESSOR,
+            None,
+        );
+        let (mode, execution_type) = self.processor_config(
+            processor_json.get("ProcessorConfig"),
+            &join(&ppath, "ProcessorConfig"),
+        );
         let processor = self.scope(processor_json, &ppath, k, next_key);
 
-        let max_concurrency = self.count_pair(v, path, language, "MaxConcurrency", "MaxConcurrencyPath");
-        let tolerated_failure_count = self.count_pair(v, path, language, "ToleratedFailureCount", "ToleratedFailureCountPath");
+        let max_concurrency =
+            self.count_pair(v, path, language, "MaxConcurrency", "MaxConcurrencyPath");
+        let tolerated_failure_count = self.count_pair(
+            v,
+            path,
+            language,
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+        );
         let tolerated_failure_percentage = self.percentage(v, path, language);
         let label = self.opt_string(v, "Label", path);
 
@@ -143,14 +168,27 @@ impl Reader<'_> {
             return (MapMode::Inline, None);
         };
         self.no_duplicate_keys(members, path);
-        self.only_fields(members, path, "`ProcessorConfig`", fields::PROCESSOR_CONFIG, None);
+        self.only_fields(
+            members,
+            path,
+            "`ProcessorConfig`",
+            fields::PROCESSOR_CONFIG,
+            None,
+        );
         let mode = match v.get("Mode") {
             None => MapMode::Inline,
             Some(m) => match m.as_str() {
                 Some("INLINE") => MapMode::Inline,
                 Some("DISTRIBUTED") => MapMode::Distributed,
                 _ => {
-                    self.diags.error(m.span, &join(path, "Mode"), format!("`Mode` must be \"INLINE\" or \"DISTRIBUTED\", found {}", describe(m)));
+                    self.diags.error(
+                        m.span,
+                        &join(path, "Mode"),
+                        format!(
+                            "`Mode` must be \"INLINE\" or \"DISTRIBUTED\", found {}",
+                            describe(m)
+                        ),
+                    );
                     MapMode::Inline
                 }
             },
@@ -158,14 +196,25 @@ impl Reader<'_> {
         let execution_type = match v.get("ExecutionType") {
             None => {
                 if mode == MapMode::Distributed {
-                    self.diags.error(Self::head(v), path, "a DISTRIBUTED Map needs `ExecutionType`: \"STANDARD\" or \"EXPRESS\"");
+                    self.diags.error(
+                        Self::head(v),
+                        path,
+                        "a DISTRIBUTED Map needs `ExecutionType`: \"STANDARD\" or \"EXPRESS\"",
+                    );
                 }
                 None
             }
             Some(e) => match e.as_str() {
                 Some(t @ ("STANDARD" | "EXPRESS")) => Some(t.to_string()),
                 _ => {
-                    self.diags.error(e.span, &join(path, "ExecutionType"), format!("`ExecutionType` must be \"STANDARD\" or \"EXPRESS\", found {}", describe(e)));
+                    self.diags.error(
+                        e.span,
+                        &join(path, "ExecutionType"),
+                        format!(
+                            "`ExecutionType` must be \"STANDARD\" or \"EXPRESS\", found {}",
+                            describe(e)
+                        ),
+                    );
                     None
                 }
             },
@@ -174,30 +223,57 @@ impl Reader<'_> {
     }
 
     /// A non-negative count and its `...Path` twin.
-    fn count_pair(&mut self, v: &Json, path: &str, language: QueryLanguage, field: &str, path_field: &str) -> Option<Dynamic<u64>> {
-        self.pair(v, path, language, field, path_field, |r, x, p, l| r.number_or_jsonata(x, p, l, 0, i64::from(u32::MAX)))
+    fn count_pair(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+        field: &str,
+        path_field: &str,
+    ) -> Option<Dynamic<u64>> {
+        self.pair(v, path, language, field, path_field, |r, x, p, l| {
+            r.number_or_jsonata(x, p, l, 0, i64::from(u32::MAX))
+        })
     }
 
-    fn percentage(&mut self, v: &Json, path: &str, language: QueryLanguage) -> Option<Dynamic<f64>> {
-        self.pair(v, path, language, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", |r, x, p, l| {
-            if l == QueryLanguage::Jsonata && Self::is_jsonata_string(x) {
-                return match r.jsonata(x, p) {
-                    Some(Ok(j)) => Some(Dynamic::Jsonata(j)),
-                    _ => None,
-                };
-            }
-            match x.as_number().and_then(serde_json::Number::as_f64) {
-                Some(f) if (0.0..=100.0).contains(&f) => Some(Dynamic::Static(f)),
-                Some(f) => {
-                    r.diags.error(x.span, p, format!("`ToleratedFailurePercentage` must be between 0 and 100, found {f}"));
-                    None
+    fn percentage(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+    ) -> Option<Dynamic<f64>> {
+        self.pair(
+            v,
+            path,
+            language,
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            |r, x, p, l| {
+                if l == QueryLanguage::Jsonata && Self::is_jsonata_string(x) {
+                    return match r.jsonata(x, p) {
+                        Some(Ok(j)) => Some(Dynamic::Jsonata(j)),
+                        _ => None,
+                    };
                 }
-                None => {
-                    r.type_error(x, p, "a number from 0 to 100");
-                    None
+                match x.as_number().and_then(serde_json::Number::as_f64) {
+                    Some(f) if (0.0..=100.0).contains(&f) => Some(Dynamic::Static(f)),
+                    Some(f) => {
+                        r.diags.error(
+                            x.span,
+                            p,
+                            format!(
+                                "`ToleratedFailurePercentage` must be between 0 and 100, found {f}"
+                            ),
+                        );
+                        None
+                    }
+                    None => {
+                        r.type_error(x, p, "a number from 0 to 100");
+                        None
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 
     /// A field and its `...Path` twin: at most one; the `Path` form is a reference path.
@@ -211,7 +287,11 @@ impl Reader<'_> {
         read: impl FnOnce(&mut Self, &Json, &str, QueryLanguage) -> Option<Dynamic<T>>,
     ) -> Option<Dynamic<T>> {
         let value = v.get(field);
-        let by_path = if language == QueryLanguage::JsonPath { v.get(path_field) } else { None };
+        let by_path = if language == QueryLanguage::JsonPath {
+            v.get(path_field)
+        } else {
+            None
+        };
         if let (Some(_), Some(p)) = (value, by_path) {
             self.diags.error(
                 v.member(path_field).map_or(p.span, |m| m.key_span),
@@ -221,7 +301,9 @@ impl Reader<'_> {
             return None;
         }
         if let Some(p) = by_path {
-            return self.reference_path(p, &join(path, path_field)).map(Dynamic::Path);
+            return self
+                .reference_path(p, &join(path, path_field))
+                .map(Dynamic::Path);
         }
         read(self, value?, &join(path, field), language)
     }
@@ -235,7 +317,11 @@ impl Reader<'_> {
         self.only_fields(members, path, "`ItemReader`", fields::ITEM_READER, None);
         if let Some(r) = self.required(v, "Resource", path) {
             if r.as_str().is_none() {
-                self.type_error(r, &join(path, "Resource"), "a string such as \"arn:aws:states:::s3:getObject\"");
+                self.type_error(
+                    r,
+                    &join(path, "Resource"),
+                    "a string such as \"arn:aws:states:::s3:getObject\"",
+                );
             }
         }
         if let Some(p) = v.get("Parameters") {
@@ -250,7 +336,14 @@ impl Reader<'_> {
                 Some(m) => {
                     self.no_duplicate_keys(m, &cpath);
                     self.only_fields(m, &cpath, "`ReaderConfig`", fields::READER_CONFIG, None);
-                    self.pair(cfg, &cpath, language, "MaxItems", "MaxItemsPath", |r, x, p, l| r.number_or_jsonata(x, p, l, 1, i64::from(u32::MAX)));
+                    self.pair(
+                        cfg,
+                        &cpath,
+                        language,
+                        "MaxItems",
+                        "MaxItemsPath",
+                        |r, x, p, l| r.number_or_jsonata(x, p, l, 1, i64::from(u32::MAX)),
+                    );
                 }
                 None => self.type_error(cfg, &cpath, "an object"),
             }
@@ -264,10 +357,22 @@ impl Reader<'_> {
         };
         self.no_duplicate_keys(members, path);
         self.only_fields(members, path, "`ItemBatcher`", fields::ITEM_BATCHER, None);
-        self.pair(v, path, language, "MaxItemsPerBatch", "MaxItemsPerBatchPath", |r, x, p, l| r.number_or_jsonata(x, p, l, 1, i64::from(u32::MAX)));
-        self.pair(v, path, language, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", |r, x, p, l| {
-            r.number_or_jsonata(x, p, l, 1, MAX_BATCH_BYTES)
-        });
+        self.pair(
+            v,
+            path,
+            language,
+            "MaxItemsPerBatch",
+            "MaxItemsPerBatchPath",
+            |r, x, p, l| r.number_or_jsonata(x, p, l, 1, i64::from(u32::MAX)),
+        );
+        self.pair(
+            v,
+            path,
+            language,
+            "MaxInputBytesPerBatch",
+            "MaxInputBytesPerBatchPath",
+            |r, x, p, l| r.number_or_jsonata(x, p, l, 1, MAX_BATCH_BYTES),
+        );
         if let Some(b) = v.get("BatchInput") {
             match language {
                 QueryLanguage::JsonPath => self.template(b, &join(path, "BatchInput")),

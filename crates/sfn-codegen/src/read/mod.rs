@@ -18,14 +18,18 @@ mod resource;
 mod state;
 mod vars;
 
+use crate::Options;
 use crate::diag::{Diagnostics, suggest};
 use crate::ir::{QueryLanguage, Scope, StateMachine};
 use crate::json::{Json, JsonValue, Member, Span};
-use crate::Options;
 use std::collections::HashMap;
 
 /// Reads a whole definition.
-pub(crate) fn read_machine(root: &Json, options: &Options, diags: &mut Diagnostics) -> Option<StateMachine> {
+pub(crate) fn read_machine(
+    root: &Json,
+    options: &Options,
+    diags: &mut Diagnostics,
+) -> Option<StateMachine> {
     let mut reader = Reader {
         diags,
         options,
@@ -57,7 +61,10 @@ impl Reader<'_> {
             self.diags.error(
                 root.span,
                 "",
-                format!("a state machine definition must be a JSON object, found {}", describe(root)),
+                format!(
+                    "a state machine definition must be a JSON object, found {}",
+                    describe(root)
+                ),
             );
             return None;
         };
@@ -65,13 +72,15 @@ impl Reader<'_> {
         self.only_fields(members, "", "the state machine", fields::TOP_LEVEL, None);
 
         if let Some(ql) = root.get("QueryLanguage") {
-            self.top_language = self.query_language(ql, "QueryLanguage").unwrap_or(QueryLanguage::JsonPath);
+            self.top_language = self
+                .query_language(ql, "QueryLanguage")
+                .unwrap_or(QueryLanguage::JsonPath);
         }
         let comment = self.opt_string(root, "Comment", "");
         let version = self.opt_string(root, "Version", "");
-        let timeout_seconds = root.get("TimeoutSeconds").and_then(|v| {
-            self.integer(v, "TimeoutSeconds", 1, MAX_SECONDS)
-        });
+        let timeout_seconds = root
+            .get("TimeoutSeconds")
+            .and_then(|v| self.integer(v, "TimeoutSeconds", 1, MAX_SECONDS));
 
         names::collect(self, root);
         let scope = self.scope(root, "", 0, &mut 0)?;
@@ -92,7 +101,13 @@ impl Reader<'_> {
     /// `prefix` is the definition path of the object (`""` at the top level).
     /// `key` identifies the scope; `next_key` hands out keys to nested scopes in
     /// the same order as [`names::collect`].
-    pub(crate) fn scope(&mut self, obj: &Json, prefix: &str, key: ScopeKey, next_key: &mut ScopeKey) -> Option<Scope> {
+    pub(crate) fn scope(
+        &mut self,
+        obj: &Json,
+        prefix: &str,
+        key: ScopeKey,
+        next_key: &mut ScopeKey,
+    ) -> Option<Scope> {
         let comment = self.opt_string(obj, "Comment", prefix);
         let states_path = join(prefix, "States");
         let Some(states_json) = self.required(obj, "States", prefix) else {
@@ -101,13 +116,29 @@ impl Reader<'_> {
             return None;
         };
         let Some(members) = states_json.as_object() else {
-            self.diags.error(states_json.span, &states_path, format!("`States` must be an object of named states, found {}", describe(states_json)));
+            self.diags.error(
+                states_json.span,
+                &states_path,
+                format!(
+                    "`States` must be an object of named states, found {}",
+                    describe(states_json)
+                ),
+            );
             return None;
         };
         if members.is_empty() {
-            self.diags.error(states_json.span, &states_path, "`States` must contain at least one state");
+            self.diags.error(
+                states_json.span,
+                &states_path,
+                "`States` must contain at least one state",
+            );
         }
-        let index: HashMap<&str, usize> = members.iter().enumerate().rev().map(|(i, m)| (m.key.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = members
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, m)| (m.key.as_str(), i))
+            .collect();
 
         let start_at = match self.required(obj, "StartAt", prefix) {
             Some(v) => match v.as_str() {
@@ -125,21 +156,39 @@ impl Reader<'_> {
         for member in members {
             let path = join(&states_path, &member.key);
             if seen.insert(member.key.as_str(), member.key_span).is_some() {
-                self.diags.error(member.key_span, &path, format!("state `{}` is defined twice in the same `States`", member.key));
+                self.diags.error(
+                    member.key_span,
+                    &path,
+                    format!(
+                        "state `{}` is defined twice in the same `States`",
+                        member.key
+                    ),
+                );
             }
             states.push(self.state(member, &path, &index, key, next_key));
         }
         if members.is_empty() || start_at == MISSING {
             return None;
         }
-        let scope = Scope { start_at, states, comment };
+        let scope = Scope {
+            start_at,
+            states,
+            comment,
+        };
         graph::check_scope(self, &scope, &states_path, obj.span);
         Some(scope)
     }
 
     /// Resolves a transition target in the current scope, reporting a
     /// missing name with the nearest existing one, or the branch it lives in.
-    pub(crate) fn resolve(&mut self, name: &str, span: Span, path: &str, index: &HashMap<&str, usize>, key: ScopeKey) -> usize {
+    pub(crate) fn resolve(
+        &mut self,
+        name: &str,
+        span: Span,
+        path: &str,
+        index: &HashMap<&str, usize>,
+        key: ScopeKey,
+    ) -> usize {
         if let Some(&i) = index.get(name) {
             return i;
         }
@@ -152,12 +201,26 @@ impl Reader<'_> {
                 );
             }
             _ => match suggest(name, index.keys().copied()) {
-                Some(near) => self.diags.error_help(span, path, format!("no state named `{name}` in this scope"), format!("did you mean `{near}`?")),
+                Some(near) => self.diags.error_help(
+                    span,
+                    path,
+                    format!("no state named `{name}` in this scope"),
+                    format!("did you mean `{near}`?"),
+                ),
                 None => {
                     let mut known: Vec<&str> = index.keys().copied().collect();
                     known.sort_unstable();
-                    let list = known.iter().take(8).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-                    self.diags.error(span, path, format!("no state named `{name}` in this scope; states here: {list}"));
+                    let list = known
+                        .iter()
+                        .take(8)
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.diags.error(
+                        span,
+                        path,
+                        format!("no state named `{name}` in this scope; states here: {list}"),
+                    );
                 }
             },
         }
@@ -167,11 +230,24 @@ impl Reader<'_> {
     // ----- generic field helpers -----
 
     /// A required member; reports its absence on the object.
-    pub(crate) fn required<'j>(&mut self, obj: &'j Json, key: &str, path: &str) -> Option<&'j Json> {
+    pub(crate) fn required<'j>(
+        &mut self,
+        obj: &'j Json,
+        key: &str,
+        path: &str,
+    ) -> Option<&'j Json> {
         let v = obj.get(key);
         if v.is_none() {
-            let what = if path.is_empty() { "the state machine".to_string() } else { format!("`{path}`") };
-            self.diags.error(object_head(obj), path, format!("{what} is missing the required field `{key}`"));
+            let what = if path.is_empty() {
+                "the state machine".to_string()
+            } else {
+                format!("`{path}`")
+            };
+            self.diags.error(
+                object_head(obj),
+                path,
+                format!("{what} is missing the required field `{key}`"),
+            );
         }
         v
     }
@@ -191,7 +267,11 @@ impl Reader<'_> {
     /// Reports a value of the wrong JSON type.
     pub(crate) fn type_error(&mut self, v: &Json, path: &str, expected: &str) {
         let field = last_segment(path);
-        self.diags.error(v.span, path, format!("`{field}` must be {expected}, found {}", describe(v)));
+        self.diags.error(
+            v.span,
+            path,
+            format!("`{field}` must be {expected}, found {}", describe(v)),
+        );
     }
 
     /// An integer in `min..=max`.
@@ -203,23 +283,41 @@ impl Reader<'_> {
         };
         let value = n.as_i64().or_else(|| {
             // Accept 3.0 as 3, as AWS's reader does, but not 3.5.
-            n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
         });
         match value {
             None if n.as_u64().is_some() => {
-                self.diags.error(v.span, path, format!("`{field}` must be at most {max}, found {n}"));
+                self.diags.error(
+                    v.span,
+                    path,
+                    format!("`{field}` must be at most {max}, found {n}"),
+                );
                 None
             }
             None => {
-                self.diags.error(v.span, path, format!("`{field}` must be an integer, found {n}"));
+                self.diags.error(
+                    v.span,
+                    path,
+                    format!("`{field}` must be an integer, found {n}"),
+                );
                 None
             }
             Some(i) if i < min => {
-                self.diags.error(v.span, path, format!("`{field}` must be at least {min}, found {i}"));
+                self.diags.error(
+                    v.span,
+                    path,
+                    format!("`{field}` must be at least {min}, found {i}"),
+                );
                 None
             }
             Some(i) if i > max => {
-                self.diags.error(v.span, path, format!("`{field}` must be at most {max}, found {i}"));
+                self.diags.error(
+                    v.span,
+                    path,
+                    format!("`{field}` must be at most {max}, found {i}"),
+                );
                 None
             }
             Some(i) => u64::try_from(i).ok(),
@@ -232,8 +330,11 @@ impl Reader<'_> {
             Some("JSONPath") => Some(QueryLanguage::JsonPath),
             Some("JSONata") => Some(QueryLanguage::Jsonata),
             Some(other) => {
-                let help = suggest(other, ["JSONPath", "JSONata"]).map(|s| format!("did you mean `{s}`?"));
-                let msg = format!("`QueryLanguage` must be \"JSONPath\" or \"JSONata\", found \"{other}\"");
+                let help =
+                    suggest(other, ["JSONPath", "JSONata"]).map(|s| format!("did you mean `{s}`?"));
+                let msg = format!(
+                    "`QueryLanguage` must be \"JSONPath\" or \"JSONata\", found \"{other}\""
+                );
                 match help {
                     Some(h) => self.diags.error_help(v.span, path, msg, h),
                     None => self.diags.error(v.span, path, msg),
@@ -251,7 +352,11 @@ impl Reader<'_> {
     pub(crate) fn no_duplicate_keys(&mut self, members: &[Member], path: &str) {
         for (i, m) in members.iter().enumerate() {
             if members[..i].iter().any(|earlier| earlier.key == m.key) {
-                self.diags.error(m.key_span, &join(path, &m.key), format!("field `{}` appears twice in the same object", m.key));
+                self.diags.error(
+                    m.key_span,
+                    &join(path, &m.key),
+                    format!("field `{}` appears twice in the same object", m.key),
+                );
             }
         }
     }
@@ -259,7 +364,14 @@ impl Reader<'_> {
     /// Checks that every member is one of `allowed`; `what` names the object
     /// in messages ("a Pass state"). `language` is the state's query language
     /// when the object is a state.
-    pub(crate) fn only_fields(&mut self, members: &[Member], path: &str, what: &str, allowed: &[&str], language: Option<QueryLanguage>) {
+    pub(crate) fn only_fields(
+        &mut self,
+        members: &[Member],
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+        language: Option<QueryLanguage>,
+    ) {
         for m in members {
             if allowed.contains(&m.key.as_str()) {
                 continue;
@@ -267,7 +379,9 @@ impl Reader<'_> {
             let field_path = join(path, &m.key);
             let message = fields::explain_unknown(&m.key, what, allowed, language);
             match message.help {
-                Some(help) => self.diags.error_help(m.key_span, &field_path, message.text, help),
+                Some(help) => self
+                    .diags
+                    .error_help(m.key_span, &field_path, message.text, help),
                 None => self.diags.error(m.key_span, &field_path, message.text),
             }
         }
@@ -292,8 +406,7 @@ pub(crate) fn index(prefix: &str, i: usize) -> String {
 }
 
 fn last_segment(path: &str) -> &str {
-    let tail = path.rsplit('.').next().unwrap_or(path);
-    tail
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// A short description of a value for messages: `number 5`, `null`, `an array`.
@@ -302,7 +415,9 @@ pub(crate) fn describe(v: &Json) -> String {
         JsonValue::Null => "null".into(),
         JsonValue::Bool(b) => format!("`{b}`"),
         JsonValue::Number { raw, .. } => format!("the number {raw}"),
-        JsonValue::String(s) if s.chars().count() > 40 => format!("a string \"{}...\"", s.chars().take(40).collect::<String>()),
+        JsonValue::String(s) if s.chars().count() > 40 => {
+            format!("a string \"{}...\"", s.chars().take(40).collect::<String>())
+        }
         JsonValue::String(s) => format!("the string \"{s}\""),
         JsonValue::Array(_) => "an array".into(),
         JsonValue::Object(_) => "an object".into(),

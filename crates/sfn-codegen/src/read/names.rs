@@ -50,11 +50,15 @@ fn walk(
             reader.diags.error(
                 member.key_span,
                 &path,
-                format!("state name is {chars} characters long; AWS allows at most {MAX_NAME_CHARS}"),
+                format!(
+                    "state name is {chars} characters long; AWS allows at most {MAX_NAME_CHARS}"
+                ),
             );
         }
         if name.is_empty() {
-            reader.diags.error(member.key_span, &path, "a state name cannot be empty");
+            reader
+                .diags
+                .error(member.key_span, &path, "a state name cannot be empty");
         }
         reader.all_names.entry(name.clone()).or_insert(key);
 
@@ -65,7 +69,14 @@ fn walk(
                     for (b, branch) in branches.iter().enumerate() {
                         *next_key += 1;
                         let k = *next_key;
-                        walk(reader, branch, &format!("{path}.Branches[{b}]"), k, next_key, first_seen);
+                        walk(
+                            reader,
+                            branch,
+                            &format!("{path}.Branches[{b}]"),
+                            k,
+                            next_key,
+                            first_seen,
+                        );
                     }
                 }
             }
@@ -77,7 +88,14 @@ fn walk(
                 };
                 *next_key += 1;
                 let k = *next_key;
-                walk(reader, processor, &join(&path, field), k, next_key, first_seen);
+                walk(
+                    reader,
+                    processor,
+                    &join(&path, field),
+                    k,
+                    next_key,
+                    first_seen,
+                );
             }
             _ => {}
         }

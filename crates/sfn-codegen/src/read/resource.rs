@@ -33,7 +33,11 @@ fn problem(text: &str) -> Option<String> {
     while let Some(start) = rest.find("${") {
         match rest[start..].find('}') {
             Some(end) => rest = &rest[start + end + 1..],
-            None => return Some(format!("`Resource` \"{text}\" has an unclosed `${{` placeholder")),
+            None => {
+                return Some(format!(
+                    "`Resource` \"{text}\" has an unclosed `${{` placeholder"
+                ));
+            }
         }
     }
     let is_placeholder = text.starts_with("${") && text.ends_with('}');
@@ -42,12 +46,21 @@ fn problem(text: &str) -> Option<String> {
     }
     // A URI: scheme ":" rest, scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
     let Some((scheme, _)) = text.split_once(':') else {
-        return Some(format!("`Resource` \"{text}\" is not a URI; expected an ARN such as \"arn:aws:states:::lambda:invoke\""));
+        return Some(format!(
+            "`Resource` \"{text}\" is not a URI; expected an ARN such as \"arn:aws:states:::lambda:invoke\""
+        ));
     };
-    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !scheme_ok || text.chars().any(char::is_whitespace) {
-        return Some(format!("`Resource` \"{text}\" is not a URI; expected an ARN such as \"arn:aws:states:::lambda:invoke\""));
+        return Some(format!(
+            "`Resource` \"{text}\" is not a URI; expected an ARN such as \"arn:aws:states:::lambda:invoke\""
+        ));
     }
     if scheme == "arn" {
         return arn_problem(text);
@@ -58,7 +71,9 @@ fn problem(text: &str) -> Option<String> {
 fn arn_problem(text: &str) -> Option<String> {
     let parts: Vec<&str> = text.splitn(6, ':').collect();
     if parts.len() < 6 {
-        return Some(format!("`Resource` \"{text}\" is not a complete ARN (arn:partition:service:region:account:resource)"));
+        return Some(format!(
+            "`Resource` \"{text}\" is not a complete ARN (arn:partition:service:region:account:resource)"
+        ));
     }
     let (service, resource) = (parts[2], parts[5]);
     if service == "lambda" {
@@ -67,7 +82,9 @@ fn arn_problem(text: &str) -> Option<String> {
         }
     }
     if resource.is_empty() {
-        return Some(format!("`Resource` \"{text}\" names no resource after the account"));
+        return Some(format!(
+            "`Resource` \"{text}\" names no resource after the account"
+        ));
     }
     None
 }
@@ -80,9 +97,15 @@ fn lambda_problem(text: &str, function: &str) -> Option<String> {
         Some((n, q)) => (n, Some(q)),
         None => (function, None),
     };
-    let name_ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
     if placeholder_free(name) && !name_ok(name) {
-        return Some(format!("`Resource` \"{text}\": Lambda function name \"{name}\" may contain only letters, digits, `-` and `_`"));
+        return Some(format!(
+            "`Resource` \"{text}\": Lambda function name \"{name}\" may contain only letters, digits, `-` and `_`"
+        ));
     }
     if let Some(q) = qualifier {
         let q_ok = q == "$LATEST" || name_ok(q);

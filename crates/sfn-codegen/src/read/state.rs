@@ -3,10 +3,11 @@
 
 use super::expr::PathKind;
 use super::fields;
-use super::{MISSING, MAX_SECONDS, Reader, ScopeKey, describe, join};
+use super::{MAX_SECONDS, MISSING, Reader, ScopeKey, describe, join};
 use crate::diag::suggest;
 use crate::ir::{
-    Dynamic, DynamicString, ErrorHandling, IntegrationPattern, Io, QueryLanguage, State, StateKind, Task, Template, Transition, Wait,
+    Dynamic, DynamicString, ErrorHandling, IntegrationPattern, Io, QueryLanguage, State, StateKind,
+    Task, Template, Transition, Wait,
 };
 use crate::json::{Json, Member};
 use sfn_lang::timestamp::parse_timestamp;
@@ -28,7 +29,11 @@ impl Reader<'_> {
             return state;
         }
         let v = &member.value;
-        let target = |j: Option<&Json>| j.and_then(Json::as_str).and_then(|n| index.get(n).copied()).unwrap_or(MISSING);
+        let target = |j: Option<&Json>| {
+            j.and_then(Json::as_str)
+                .and_then(|n| index.get(n).copied())
+                .unwrap_or(MISSING)
+        };
         let mut targets = vec![target(v.get("Default"))];
         for list in ["Choices", "Catch"] {
             for item in v.get(list).and_then(Json::as_array).unwrap_or_default() {
@@ -48,7 +53,14 @@ impl Reader<'_> {
             .collect();
         let transition = match v.get("Next") {
             Some(n) => Transition::Next(target(Some(n))),
-            None if v.get("End").is_some() || matches!(v.get("Type").and_then(Json::as_str), Some("Succeed" | "Fail")) => Transition::End,
+            None if v.get("End").is_some()
+                || matches!(
+                    v.get("Type").and_then(Json::as_str),
+                    Some("Succeed" | "Fail")
+                ) =>
+            {
+                Transition::End
+            }
             None => Transition::Choice,
         };
         State {
@@ -56,7 +68,10 @@ impl Reader<'_> {
             span: member.key_span,
             comment: None,
             query_language: self.top_language,
-            kind: StateKind::Choice { choices, default: None },
+            kind: StateKind::Choice {
+                choices,
+                default: None,
+            },
             transition,
             io: Io::default(),
             assign: None,
@@ -73,20 +88,39 @@ impl Reader<'_> {
     ) -> Option<State> {
         let v = &member.value;
         let Some(members) = v.as_object() else {
-            self.diags.error(v.span, path, format!("state `{}` must be an object, found {}", member.key, describe(v)));
+            self.diags.error(
+                v.span,
+                path,
+                format!(
+                    "state `{}` must be an object, found {}",
+                    member.key,
+                    describe(v)
+                ),
+            );
             return None;
         };
         self.no_duplicate_keys(members, path);
 
         let ty_json = self.required(v, "Type", path)?;
         let Some(ty) = ty_json.as_str() else {
-            self.type_error(ty_json, &join(path, "Type"), "one of the state types (Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map)");
+            self.type_error(
+                ty_json,
+                &join(path, "Type"),
+                "one of the state types (Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map)",
+            );
             return None;
         };
         if !fields::STATE_TYPES.contains(&ty) {
-            let msg = format!("unknown state type \"{ty}\"; the types are Pass, Task, Choice, Wait, Succeed, Fail, Parallel and Map");
+            let msg = format!(
+                "unknown state type \"{ty}\"; the types are Pass, Task, Choice, Wait, Succeed, Fail, Parallel and Map"
+            );
             match suggest(ty, fields::STATE_TYPES.iter().copied()) {
-                Some(s) => self.diags.error_help(ty_json.span, &join(path, "Type"), msg, format!("did you mean \"{s}\"?")),
+                Some(s) => self.diags.error_help(
+                    ty_json.span,
+                    &join(path, "Type"),
+                    msg,
+                    format!("did you mean \"{s}\"?"),
+                ),
                 None => self.diags.error(ty_json.span, &join(path, "Type"), msg),
             }
             return None;
@@ -94,7 +128,14 @@ impl Reader<'_> {
 
         let language = self.state_language(v, path, key == 0);
         let allowed = fields::state_fields(ty, language);
-        let what = format!("{} {ty} state", if ty.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" });
+        let what = format!(
+            "{} {ty} state",
+            if ty.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            }
+        );
         self.only_fields(members, path, &what, &allowed, Some(language));
         let has = |f: &str| allowed.contains(&f) && v.get(f).is_some();
 
@@ -105,11 +146,19 @@ impl Reader<'_> {
             // On a Map, `Parameters` is the legacy name of `ItemSelector`.
             io.parameters = None;
         }
-        let assign = if has("Assign") { Some(self.assign(v.get("Assign")?, &join(path, "Assign"), language)) } else { None };
+        let assign = if has("Assign") {
+            Some(self.assign(v.get("Assign")?, &join(path, "Assign"), language))
+        } else {
+            None
+        };
 
         let kind = match ty {
             "Pass" => StateKind::Pass {
-                result: if has("Result") { v.get("Result").map(Json::to_value) } else { None },
+                result: if has("Result") {
+                    v.get("Result").map(Json::to_value)
+                } else {
+                    None
+                },
             },
             "Task" => StateKind::Task(Box::new(self.task(v, path, language, &has, index, key)?)),
             "Choice" => self.choice(v, path, language, index, key)?,
@@ -117,7 +166,9 @@ impl Reader<'_> {
             "Succeed" => StateKind::Succeed,
             "Fail" => self.fail(v, path, language),
             "Parallel" => self.parallel(v, path, language, index, key, next_key)?,
-            "Map" => StateKind::Map(Box::new(self.map(v, path, language, &has, index, key, next_key)?)),
+            "Map" => StateKind::Map(Box::new(
+                self.map(v, path, language, &has, index, key, next_key)?,
+            )),
             _ => return None,
         };
         Some(State {
@@ -144,7 +195,9 @@ impl Reader<'_> {
             // AWS checks this for the states of the top level ("for whole state
             // machine"); a processor's states may go back to JSONPath, as
             // asl-validator accepts.
-            Some(QueryLanguage::JsonPath) if self.top_language == QueryLanguage::Jsonata && top_level => {
+            Some(QueryLanguage::JsonPath)
+                if self.top_language == QueryLanguage::Jsonata && top_level =>
+            {
                 self.diags.error(
                     ql.span,
                     &ql_path,
@@ -157,7 +210,14 @@ impl Reader<'_> {
         }
     }
 
-    fn transition(&mut self, v: &Json, ty: &str, path: &str, index: &HashMap<&str, usize>, key: ScopeKey) -> Transition {
+    fn transition(
+        &mut self,
+        v: &Json,
+        ty: &str,
+        path: &str,
+        index: &HashMap<&str, usize>,
+        key: ScopeKey,
+    ) -> Transition {
         match ty {
             "Choice" => return Transition::Choice,
             "Succeed" | "Fail" => return Transition::End,
@@ -205,7 +265,13 @@ impl Reader<'_> {
         }
     }
 
-    fn next(&mut self, n: &Json, path: &str, index: &HashMap<&str, usize>, key: ScopeKey) -> Transition {
+    fn next(
+        &mut self,
+        n: &Json,
+        path: &str,
+        index: &HashMap<&str, usize>,
+        key: ScopeKey,
+    ) -> Transition {
         match n.as_str() {
             Some(name) => Transition::Next(self.resolve(name, n.span, path, index, key)),
             None => {
@@ -219,22 +285,41 @@ impl Reader<'_> {
         crate::json::Span::new(v.span.start, (v.span.start + 1).min(v.span.end))
     }
 
-    fn io(&mut self, v: &Json, path: &str, language: QueryLanguage, has: &dyn Fn(&str) -> bool) -> Io {
+    fn io(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+        has: &dyn Fn(&str) -> bool,
+    ) -> Io {
         let mut io = Io::default();
         if has("InputPath") {
-            io.input_path = self.path_field(&v["InputPath"], &join(path, "InputPath"), PathKind::Selection);
+            io.input_path = self.path_field(
+                &v["InputPath"],
+                &join(path, "InputPath"),
+                PathKind::Selection,
+            );
         }
         if has("OutputPath") {
-            io.output_path = self.path_field(&v["OutputPath"], &join(path, "OutputPath"), PathKind::Selection);
+            io.output_path = self.path_field(
+                &v["OutputPath"],
+                &join(path, "OutputPath"),
+                PathKind::Selection,
+            );
         }
         if has("ResultPath") {
-            io.result_path = self.path_field(&v["ResultPath"], &join(path, "ResultPath"), PathKind::Result);
+            io.result_path = self.path_field(
+                &v["ResultPath"],
+                &join(path, "ResultPath"),
+                PathKind::Result,
+            );
         }
         if has("Parameters") {
             io.parameters = Some(self.template(&v["Parameters"], &join(path, "Parameters")));
         }
         if has("ResultSelector") {
-            io.result_selector = Some(self.template(&v["ResultSelector"], &join(path, "ResultSelector")));
+            io.result_selector =
+                Some(self.template(&v["ResultSelector"], &join(path, "ResultSelector")));
         }
         if has("Arguments") {
             io.parameters = Some(self.jsonata_template(&v["Arguments"], &join(path, "Arguments")));
@@ -301,19 +386,37 @@ impl Reader<'_> {
         } else {
             IntegrationPattern::RequestResponse
         };
-        if pattern == IntegrationPattern::WaitForTaskToken && self.options.workflow_type == crate::WorkflowType::Express {
+        if pattern == IntegrationPattern::WaitForTaskToken
+            && self.options.workflow_type == crate::WorkflowType::Express
+        {
             if let Some(r) = resource_json {
                 self.diags.error(r.span, &join(path, "Resource"), "Express state machines do not support the `.waitForTaskToken` integration pattern");
             }
         }
-        if matches!(pattern, IntegrationPattern::Sync | IntegrationPattern::Sync2) && self.options.workflow_type == crate::WorkflowType::Express {
+        if matches!(
+            pattern,
+            IntegrationPattern::Sync | IntegrationPattern::Sync2
+        ) && self.options.workflow_type == crate::WorkflowType::Express
+        {
             if let Some(r) = resource_json {
-                self.diags.error(r.span, &join(path, "Resource"), "Express state machines do not support the `.sync` integration pattern");
+                self.diags.error(
+                    r.span,
+                    &join(path, "Resource"),
+                    "Express state machines do not support the `.sync` integration pattern",
+                );
             }
         }
 
-        let timeout = self.seconds_pair(v, path, language, "TimeoutSeconds", "TimeoutSecondsPath", 1);
-        let heartbeat = self.seconds_pair(v, path, language, "HeartbeatSeconds", "HeartbeatSecondsPath", 1);
+        let timeout =
+            self.seconds_pair(v, path, language, "TimeoutSeconds", "TimeoutSecondsPath", 1);
+        let heartbeat = self.seconds_pair(
+            v,
+            path,
+            language,
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            1,
+        );
         if let (Some(Dynamic::Static(t)), Some(Dynamic::Static(h))) = (&timeout, &heartbeat) {
             if h >= t {
                 let span = v.get("HeartbeatSeconds").map_or(v.span, |h| h.span);
@@ -328,7 +431,11 @@ impl Reader<'_> {
             let c = &v["Credentials"];
             let cpath = join(path, "Credentials");
             if c.as_object().is_none() {
-                self.type_error(c, &cpath, "an object such as `{\"RoleArn\": \"arn:aws:iam::...\"}`");
+                self.type_error(
+                    c,
+                    &cpath,
+                    "an object such as `{\"RoleArn\": \"arn:aws:iam::...\"}`",
+                );
                 None
             } else {
                 Some(match language {
@@ -361,7 +468,11 @@ impl Reader<'_> {
         min: i64,
     ) -> Option<Dynamic<u64>> {
         let value = v.get(field);
-        let by_path = if language == QueryLanguage::JsonPath { v.get(path_field) } else { None };
+        let by_path = if language == QueryLanguage::JsonPath {
+            v.get(path_field)
+        } else {
+            None
+        };
         if let (Some(_), Some(p)) = (value, by_path) {
             self.diags.error(
                 v.member(path_field).map_or(p.span, |m| m.key_span),
@@ -371,14 +482,23 @@ impl Reader<'_> {
             return None;
         }
         if let Some(p) = by_path {
-            return self.reference_path(p, &join(path, path_field)).map(Dynamic::Path);
+            return self
+                .reference_path(p, &join(path, path_field))
+                .map(Dynamic::Path);
         }
         let value = value?;
         self.number_or_jsonata(value, &join(path, field), language, min, MAX_SECONDS)
     }
 
     /// An integer field that may be a JSONata expression in JSONata states.
-    pub(crate) fn number_or_jsonata(&mut self, v: &Json, path: &str, language: QueryLanguage, min: i64, max: i64) -> Option<Dynamic<u64>> {
+    pub(crate) fn number_or_jsonata(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+        min: i64,
+        max: i64,
+    ) -> Option<Dynamic<u64>> {
         if language == QueryLanguage::Jsonata && Self::is_jsonata_string(v) {
             return match self.jsonata(v, path) {
                 Some(Ok(j)) => Some(Dynamic::Jsonata(j)),
@@ -390,7 +510,11 @@ impl Reader<'_> {
 
     fn wait(&mut self, v: &Json, path: &str, language: QueryLanguage) -> Option<Wait> {
         let candidates = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"];
-        let present: Vec<&str> = candidates.iter().copied().filter(|f| v.get(f).is_some()).collect();
+        let present: Vec<&str> = candidates
+            .iter()
+            .copied()
+            .filter(|f| v.get(f).is_some())
+            .collect();
         match present.as_slice() {
             [] => {
                 self.diags.error(Self::head(v), path, "a Wait state needs one of `Seconds`, `SecondsPath`, `Timestamp` or `TimestampPath`");
@@ -409,9 +533,15 @@ impl Reader<'_> {
         let fpath = join(path, field);
         let value = &v[field];
         match field {
-            "Seconds" => self.number_or_jsonata(value, &fpath, language, 0, MAX_SECONDS).map(Wait::Seconds),
-            "SecondsPath" => self.reference_path(value, &fpath).map(|p| Wait::Seconds(Dynamic::Path(p))),
-            "TimestampPath" => self.reference_path(value, &fpath).map(|p| Wait::Timestamp(Dynamic::Path(p))),
+            "Seconds" => self
+                .number_or_jsonata(value, &fpath, language, 0, MAX_SECONDS)
+                .map(Wait::Seconds),
+            "SecondsPath" => self
+                .reference_path(value, &fpath)
+                .map(|p| Wait::Seconds(Dynamic::Path(p))),
+            "TimestampPath" => self
+                .reference_path(value, &fpath)
+                .map(|p| Wait::Timestamp(Dynamic::Path(p))),
             _ => {
                 if language == QueryLanguage::Jsonata && Self::is_jsonata_string(value) {
                     return match self.jsonata(value, &fpath) {
@@ -420,7 +550,11 @@ impl Reader<'_> {
                     };
                 }
                 let Some(text) = value.as_str() else {
-                    self.type_error(value, &fpath, "an RFC 3339 timestamp string such as \"2016-03-14T01:59:00Z\"");
+                    self.type_error(
+                        value,
+                        &fpath,
+                        "an RFC 3339 timestamp string such as \"2016-03-14T01:59:00Z\"",
+                    );
                     return None;
                 };
                 match parse_timestamp(text) {
@@ -440,9 +574,20 @@ impl Reader<'_> {
         StateKind::Fail { error, cause }
     }
 
-    fn fail_field(&mut self, v: &Json, path: &str, language: QueryLanguage, field: &str, path_field: &str) -> Option<DynamicString> {
+    fn fail_field(
+        &mut self,
+        v: &Json,
+        path: &str,
+        language: QueryLanguage,
+        field: &str,
+        path_field: &str,
+    ) -> Option<DynamicString> {
         let value = v.get(field);
-        let by_path = if language == QueryLanguage::JsonPath { v.get(path_field) } else { None };
+        let by_path = if language == QueryLanguage::JsonPath {
+            v.get(path_field)
+        } else {
+            None
+        };
         if let (Some(_), Some(p)) = (value, by_path) {
             self.diags.error(
                 v.member(path_field).map_or(p.span, |m| m.key_span),
@@ -488,11 +633,19 @@ impl Reader<'_> {
         let branches_json = self.required(v, "Branches", path)?;
         let bpath = join(path, "Branches");
         let Some(items) = branches_json.as_array() else {
-            self.type_error(branches_json, &bpath, "an array of branches, each with `StartAt` and `States`");
+            self.type_error(
+                branches_json,
+                &bpath,
+                "an array of branches, each with `StartAt` and `States`",
+            );
             return None;
         };
         if items.is_empty() {
-            self.diags.error(branches_json.span, &bpath, "`Branches` must contain at least one branch");
+            self.diags.error(
+                branches_json.span,
+                &bpath,
+                "`Branches` must contain at least one branch",
+            );
         }
         let mut branches = Vec::with_capacity(items.len());
         let mut ok = true;
@@ -524,8 +677,14 @@ impl Reader<'_> {
         index: &HashMap<&str, usize>,
         key: ScopeKey,
     ) -> ErrorHandling {
-        let retry = v.get("Retry").map(|r| self.retriers(r, &join(path, "Retry"))).unwrap_or_default();
-        let catch = v.get("Catch").map(|c| self.catchers(c, &join(path, "Catch"), language, index, key)).unwrap_or_default();
+        let retry = v
+            .get("Retry")
+            .map(|r| self.retriers(r, &join(path, "Retry")))
+            .unwrap_or_default();
+        let catch = v
+            .get("Catch")
+            .map(|c| self.catchers(c, &join(path, "Catch"), language, index, key))
+            .unwrap_or_default();
         ErrorHandling { retry, catch }
     }
 }
@@ -535,7 +694,8 @@ impl Reader<'_> {
 /// JSONata's `$states`.
 fn check_variable_name(reader: &mut Reader<'_>, name: &str, m: &Member, path: &str) {
     let mut chars = name.chars();
-    let valid = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let valid = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     if !valid {
         reader.diags.error(
             m.key_span,
@@ -543,6 +703,10 @@ fn check_variable_name(reader: &mut Reader<'_>, name: &str, m: &Member, path: &s
             format!("`{name}` is not a valid variable name; a name starts with a letter or `_` and continues with letters, digits, `_` or `-`"),
         );
     } else if name == "states" {
-        reader.diags.error(m.key_span, path, "`states` is reserved (it is JSONata's `$states`); choose another variable name");
+        reader.diags.error(
+            m.key_span,
+            path,
+            "`states` is reserved (it is JSONata's `$states`); choose another variable name",
+        );
     }
 }

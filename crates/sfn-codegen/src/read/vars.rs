@@ -11,7 +11,10 @@
 
 use super::Reader;
 use crate::diag::suggest;
-use crate::ir::{Condition, Dynamic, DynamicString, Items, PathField, Scope, State, StateKind, Template, Test, Wait};
+use crate::ir::{
+    Condition, Dynamic, DynamicString, Items, PathField, Scope, State, StateKind, Template, Test,
+    Wait,
+};
 use sfn_lang::intrinsic::{Arg, Call};
 use sfn_lang::path::{Path, Root};
 use std::collections::BTreeSet;
@@ -22,7 +25,12 @@ pub(crate) fn check(reader: &mut Reader<'_>, scope: &Scope, states_path: &str) {
     check_scope(reader, scope, states_path, &mut visible);
 }
 
-fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &str, visible: &mut Vec<BTreeSet<String>>) {
+fn check_scope(
+    reader: &mut Reader<'_>,
+    scope: &Scope,
+    states_path: &str,
+    visible: &mut Vec<BTreeSet<String>>,
+) {
     let mut here = BTreeSet::new();
     for state in &scope.states {
         assigned(state, &mut here);
@@ -34,9 +42,17 @@ fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &str, visibl
         references(state, &mut reads);
         for name in reads {
             if !visible.iter().any(|set| set.contains(&name)) {
-                let msg = format!("state `{}` reads the variable `${name}`, but no `Assign` in this scope or an enclosing one sets `{name}`", state.name);
-                let near = suggest(&name, visible.iter().flatten().map(String::as_str)).map(|n| format!("; did you mean `${n}`?"));
-                reader.diags.warning(state.span, &path, format!("{msg}{}", near.unwrap_or_default()));
+                let msg = format!(
+                    "state `{}` reads the variable `${name}`, but no `Assign` in this scope or an enclosing one sets `{name}`",
+                    state.name
+                );
+                let near = suggest(&name, visible.iter().flatten().map(String::as_str))
+                    .map(|n| format!("; did you mean `${n}`?"));
+                reader.diags.warning(
+                    state.span,
+                    &path,
+                    format!("{msg}{}", near.unwrap_or_default()),
+                );
             }
         }
         match &state.kind {
@@ -45,7 +61,12 @@ fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &str, visibl
                     check_scope(reader, b, &format!("{path}.Branches[{i}].States"), visible);
                 }
             }
-            StateKind::Map(m) => check_scope(reader, &m.processor, &format!("{path}.ItemProcessor.States"), visible),
+            StateKind::Map(m) => check_scope(
+                reader,
+                &m.processor,
+                &format!("{path}.ItemProcessor.States"),
+                visible,
+            ),
             _ => {}
         }
     }
@@ -58,7 +79,10 @@ fn assigned(state: &State, out: &mut BTreeSet<String>) {
         if let Some(t) = t {
             match t {
                 Template::Object(members) => out.extend(members.iter().map(|(k, _)| k.clone())),
-                Template::Literal(serde_json::Value::Object(m)) => out.extend(m.keys().map(|k| k.strip_suffix(".$").unwrap_or(k).to_string())),
+                Template::Literal(serde_json::Value::Object(m)) => out.extend(
+                    m.keys()
+                        .map(|k| k.strip_suffix(".$").unwrap_or(k).to_string()),
+                ),
                 _ => {}
             }
         }
@@ -79,7 +103,10 @@ fn references(state: &State, out: &mut Vec<String>) {
     for f in [&io.input_path, &io.output_path, &io.result_path] {
         path_field(f, out);
     }
-    for t in [&io.parameters, &io.result_selector, &state.assign].into_iter().flatten() {
+    for t in [&io.parameters, &io.result_selector, &state.assign]
+        .into_iter()
+        .flatten()
+    {
         template(t, out);
     }
     match &state.kind {
@@ -101,11 +128,7 @@ fn references(state: &State, out: &mut Vec<String>) {
             }
         }
         StateKind::Wait(Wait::Seconds(d)) => dynamic(d, out),
-        StateKind::Wait(Wait::Timestamp(d)) => {
-            if let Dynamic::Path(p) = d {
-                path(p, out);
-            }
-        }
+        StateKind::Wait(Wait::Timestamp(Dynamic::Path(p))) => path(p, out),
         StateKind::Fail { error, cause } => {
             for d in [error, cause].into_iter().flatten() {
                 match d {
@@ -122,7 +145,10 @@ fn references(state: &State, out: &mut Vec<String>) {
             if let Some(s) = &m.item_selector {
                 template(s, out);
             }
-            for d in [&m.max_concurrency, &m.tolerated_failure_count].into_iter().flatten() {
+            for d in [&m.max_concurrency, &m.tolerated_failure_count]
+                .into_iter()
+                .flatten()
+            {
                 dynamic(d, out);
             }
         }
