@@ -266,7 +266,7 @@ fn paths() {
         &one(r#"{"Type": "Pass", "ResultPath": "$.a[*]", "End": true}"#),
         "States.S.ResultPath",
         "not a valid reference path",
-        "*",
+        "[",
     );
     expect(
         &one(r#"{"Type": "Pass", "ResultPath": "$$.Execution", "End": true}"#),
@@ -493,7 +493,7 @@ fn choice_rules() {
         &choice(r#"[{"Variable": "$.a", "NumericEqualsPath": "$.b[*]", "Next": "T"}]"#),
         "States.S.Choices[0].NumericEqualsPath",
         "reference path",
-        "*",
+        "[",
     );
     expect(
         &choice(r#"[{"Variable": "$.a", "Next": "T"}]"#),
@@ -547,7 +547,7 @@ fn wait_fields() {
         &one(r#"{"Type": "Wait", "SecondsPath": "$.a[1:2]", "End": true}"#),
         "States.S.SecondsPath",
         "reference path",
-        ":",
+        "[",
     );
 }
 
