@@ -287,6 +287,7 @@ pub(crate) struct Explained {
 /// Explains why `field` is not allowed on `what`, and suggests a fix.
 pub(crate) fn explain_unknown(
     field: &str,
+    value: Option<u64>,
     what: &str,
     allowed: &[&str],
     language: Option<QueryLanguage>,
@@ -294,19 +295,21 @@ pub(crate) fn explain_unknown(
     // Wait durations in other units: ASL only has seconds.
     if what == "a Wait state" {
         let factor = match field {
-            "Days" => Some(86_400),
-            "Hours" => Some(3_600),
-            "Minutes" => Some(60),
-            "Milliseconds" => None,
-            _ => Some(0),
+            "Days" => 86_400,
+            "Hours" => 3_600,
+            "Minutes" => 60,
+            _ => 0,
         };
-        if let Some(f) = factor.filter(|f| *f > 0) {
+        if factor > 0 {
+            let help = match value.and_then(|n| n.checked_mul(factor)) {
+                Some(seconds) => format!("write `\"Seconds\": {seconds}` instead"),
+                None => format!(
+                    "write the duration as `\"Seconds\": N`, where one {field} is {factor} seconds"
+                ),
+            };
             return Explained {
                 text: format!("a Wait state has no `{field}` field; ASL measures waits in seconds"),
-                help: Some(format!(
-                    "write the duration as `\"Seconds\": N` (N {field} = N * {f} seconds, e.g. 2 {field} is `\"Seconds\": {}`)",
-                    2 * f
-                )),
+                help: Some(help),
             };
         }
     }
@@ -389,6 +392,7 @@ mod tests {
     fn explains_misplaced_and_misspelt_fields() {
         let e = explain_unknown(
             "ResultSelector",
+            None,
             "a Pass state",
             &state_fields("Pass", QueryLanguage::JsonPath),
             Some(QueryLanguage::JsonPath),
@@ -401,6 +405,7 @@ mod tests {
         assert!(e.text.contains("Task, Parallel and Map"), "{}", e.text);
         let e = explain_unknown(
             "bugInputPath",
+            None,
             "a Pass state",
             &state_fields("Pass", QueryLanguage::JsonPath),
             Some(QueryLanguage::JsonPath),
@@ -408,6 +413,7 @@ mod tests {
         assert_eq!(e.help.as_deref(), Some("did you mean `InputPath`?"));
         let e = explain_unknown(
             "Days",
+            Some(2),
             "a Wait state",
             &state_fields("Wait", QueryLanguage::JsonPath),
             Some(QueryLanguage::JsonPath),
@@ -415,6 +421,7 @@ mod tests {
         assert!(e.help.unwrap().contains("\"Seconds\": 172800"));
         let e = explain_unknown(
             "OutputPath",
+            None,
             "a Pass state",
             &state_fields("Pass", QueryLanguage::Jsonata),
             Some(QueryLanguage::Jsonata),

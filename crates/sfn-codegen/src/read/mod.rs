@@ -377,7 +377,8 @@ impl Reader<'_> {
                 continue;
             }
             let field_path = join(path, &m.key);
-            let message = fields::explain_unknown(&m.key, what, allowed, language);
+            let value = m.value.as_number().and_then(serde_json::Number::as_u64);
+            let message = fields::explain_unknown(&m.key, value, what, allowed, language);
             match message.help {
                 Some(help) => self
                     .diags
