@@ -516,6 +516,13 @@ impl Reader<'_> {
             .filter(|f| v.get(f).is_some())
             .collect();
         match present.as_slice() {
+            // A duration in other units is reported by the field check, with the fix.
+            [] if ["Days", "Hours", "Minutes"]
+                .iter()
+                .any(|f| v.get(f).is_some()) =>
+            {
+                return None;
+            }
             [] => {
                 self.diags.error(Self::head(v), path, "a Wait state needs one of `Seconds`, `SecondsPath`, `Timestamp` or `TimestampPath`");
                 return None;
