@@ -14,7 +14,7 @@
 //! * [`result_path`]: absent replaces the raw input by the result; `null`
 //!   keeps the raw input and discards the result; a reference path writes
 //!   the result into the raw input, creating missing objects on the way,
-//!   and fails with `States.ResultPathMatchFailure` when it cannot.
+//!   and fails with [`REFERENCE_PATH_CONFLICT`] when it cannot.
 //! * [`output_path`]: like `input_path`, on the document `result_path` made.
 //! * [`assign`]: evaluates an `Assign` template. What `$` is depends on where
 //!   the `Assign` is (ASL reference 2.6): the result (after ResultSelector)
@@ -42,8 +42,12 @@
 //! * A template path selecting nothing: `States.Runtime`,
 //!   `The JSONPath '$.x' specified for the field 'x.$' could not be found in the input '{...}'`;
 //!   see [`field_path_not_found`].
-//! * ResultPath: `States.ResultPathMatchFailure` with the cause of
-//!   [`jsonpath::write`].
+//! * ResultPath that cannot be applied: `States.ReferencePathConflict`
+//!   ([`REFERENCE_PATH_CONFLICT`]) with the cause of [`jsonpath::write`],
+//!   e.g. `Unable to apply step "aggregatedResult" to input [...]`. The ASL
+//!   specification names this error `States.ResultPathMatchFailure`, but
+//!   public reports of failed AWS executions show
+//!   `States.ReferencePathConflict` (no conformance case records it).
 
 use std::borrow::Cow;
 
@@ -55,6 +59,14 @@ use crate::intrinsics::Entropy;
 use crate::jsonpath::{self, PathError, Roots, Variables};
 use crate::template::{self, Template};
 use crate::variables::VariableStore;
+
+/// The error of a `ResultPath` that cannot be applied to the raw input, as
+/// AWS reports it: `States.ReferencePathConflict`. (The ASL specification
+/// calls it `States.ResultPathMatchFailure`,
+/// [`crate::error::names::RESULT_PATH_MATCH_FAILURE`]; public reports of
+/// failed AWS executions show this name, with causes such as
+/// `Unable to apply step "aggregatedResult" to input [...]`.)
+pub const REFERENCE_PATH_CONFLICT: &str = "States.ReferencePathConflict";
 
 /// A path field that may be absent, `null`, or a path: `InputPath`,
 /// `ResultPath`, `OutputPath`.
@@ -132,7 +144,7 @@ pub fn result_selector(
 ///
 /// Absent (or `$`): the result; `null`: the raw input, the result
 /// discarded; a reference path: the raw input with the result written at
-/// that path, or `States.ResultPathMatchFailure` when it cannot be written
+/// that path, or [`REFERENCE_PATH_CONFLICT`] when it cannot be written
 /// (e.g. the raw input is the string `"foo"` and the path is `$.x`).
 pub fn result_path(path: &PathSpec, raw_input: Value, result: Value) -> Result<Value, StatesError> {
     match path {
@@ -142,7 +154,7 @@ pub fn result_path(path: &PathSpec, raw_input: Value, result: Value) -> Result<V
         PathSpec::Path(path) => {
             let mut doc = raw_input;
             jsonpath::write(&mut doc, path, result)
-                .map_err(StatesError::result_path_match_failure)?;
+                .map_err(|cause| StatesError::new(REFERENCE_PATH_CONFLICT, cause))?;
             Ok(doc)
         }
     }
@@ -228,34 +240,17 @@ pub fn assign(
 
 /// The `States.Runtime` error of a path field (`InputPath`, `OutputPath`,
 /// `ItemsPath`, `TimeoutSecondsPath`, ...) whose path selects nothing on
-/// `roots`, with AWS's (Jayway JsonPath's) cause:
+/// `roots`: `Invalid path '<path as written>' : <why>`, where `<why>` is
+/// Jayway's explanation ([`jsonpath::no_result_cause`]), e.g.
 ///
-/// * `Invalid path '<path>' : No results for path: <normalized path>` when
-///   the last step finds nothing, e.g. `Invalid path '$.NoSuchInputPath' :
-///   No results for path: $['NoSuchInputPath']`;
-/// * `Invalid path '<path>' : Missing property in path <normalized prefix>`
-///   when a member before the last is missing, e.g. `Invalid path
-///   '$.no.such.result.path' : Missing property in path $['no']`.
-///
-/// When the path names a variable that does not exist, the cause is
-/// `Invalid path '<path>' : No such variable '<name>'` (no AWS recording of
-/// this case is known).
+/// * `Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']`
+///   (the last member is missing);
+/// * `Invalid path '$.no.such.result.path' : Missing property in path $['no']`
+///   (a member before the last is missing).
 pub fn invalid_path(path: &Path, roots: &Roots<'_>) -> StatesError {
-    let start = match &path.root {
-        Root::Input => roots.input,
-        Root::Context => roots.context,
-        Root::Variable(name) => match roots.variables.get(name) {
-            Some(value) => value,
-            None => {
-                return StatesError::runtime(format!(
-                    "Invalid path '{path}' : No such variable '{name}'"
-                ));
-            }
-        },
-    };
     StatesError::runtime(format!(
         "Invalid path '{path}' : {}",
-        jayway_not_found(path, start)
+        jsonpath::no_result_cause(path, roots)
     ))
 }
 
@@ -281,59 +276,6 @@ fn select_or_fail<'v>(path: &Path, roots: &Roots<'v>) -> Result<Cow<'v, Value>, 
         Ok(Some(value)) => Ok(value),
         Ok(None) | Err(PathError::NoSuchVariable(_)) => Err(invalid_path(path, roots)),
     }
-}
-
-/// Jayway's message for a definite path that selects nothing on `start`
-/// (the document the path's root stands for).
-///
-/// Jayway throws `Missing property in path <path so far>` when a member is
-/// missing before the last step, and otherwise, having found nothing,
-/// `No results for path: <whole path>`. Other failures (a member looked up
-/// on a non-object, an index out of bounds) are reported the second way.
-fn jayway_not_found(path: &Path, start: &Value) -> String {
-    let mut current = start;
-    let last = path.segments.len().saturating_sub(1);
-    for (i, segment) in path.segments.iter().enumerate() {
-        let next = match segment {
-            Segment::Child(Selector::Name(name)) => match current {
-                Value::Object(members) => match members.get(name.as_ref()) {
-                    Some(value) => Some(value),
-                    None if i < last => {
-                        return format!(
-                            "Missing property in path {}",
-                            jayway_form(&path.segments[..=i])
-                        );
-                    }
-                    None => None,
-                },
-                _ => None,
-            },
-            Segment::Child(Selector::Index(index)) => current.as_array().and_then(|items| {
-                let index = if *index < 0 {
-                    i64::try_from(items.len()).ok()?.checked_add(*index)?
-                } else {
-                    *index
-                };
-                items.get(usize::try_from(index).ok()?)
-            }),
-            _ => None,
-        };
-        match next {
-            Some(value) => current = value,
-            None => break,
-        }
-    }
-    format!("No results for path: {}", jayway_form(&path.segments))
-}
-
-/// `$` and `segments` in Jayway's normalized form (`$['a'][0]`), as Jayway
-/// prints paths in its messages. The root is always `$`: AWS strips the
-/// second `$` of a `$$` path and evaluates the rest on the context object.
-fn jayway_form(segments: &[Segment]) -> String {
-    jsonpath::normalized(&Path {
-        root: Root::Input,
-        segments: Cow::Owned(segments.to_vec()),
-    })
 }
 
 /// Whether `path` is `$` followed only by member names and non-negative
@@ -514,7 +456,7 @@ mod tests {
         assert_eq!(err.error, names::RUNTIME);
         assert_eq!(
             err.cause.as_deref(),
-            Some("Invalid path '$nope.x' : No such variable 'nope'")
+            Some("Invalid path '$nope.x' : The variable '$nope' is not defined")
         );
     }
 
@@ -681,13 +623,24 @@ mod tests {
     }
 
     // ASL spec: raw input "foo" with ResultPath "$.x" fails with
-    // States.ResultPathMatchFailure (no AWS recording in the corpus; the
+    // an error (the spec: States.ResultPathMatchFailure; AWS reports:
+    // States.ReferencePathConflict). No AWS recording in the corpus; the
     // cause comes from jsonpath::write).
     #[test]
     fn result_path_on_string_input_fails() {
         let err = result_path(&rp("$.x"), json!("foo"), json!(1)).unwrap_err();
-        assert_eq!(err.error, names::RESULT_PATH_MATCH_FAILURE);
-        assert!(err.cause.is_some());
+        assert_eq!(err.error, REFERENCE_PATH_CONFLICT);
+        assert_eq!(
+            err.cause.as_deref(),
+            Some("Unable to apply ReferencePath $.x to input \"foo\"")
+        );
+        // A later step on a non-object.
+        let err = result_path(&rp("$.a.b"), json!({"a": 1}), json!(1)).unwrap_err();
+        assert_eq!(err.error, REFERENCE_PATH_CONFLICT);
+        assert_eq!(
+            err.cause.as_deref(),
+            Some("Unable to apply step \"b\" to input {\"a\":1}")
+        );
     }
 
     // ---- OutputPath -----------------------------------------------------
@@ -803,19 +756,29 @@ mod tests {
     }
 
     #[test]
-    fn output_path_other_misses_report_no_results() {
-        for (path, doc) in [
-            ("$.a[5]", json!({"a": [1]})),
-            ("$.a.b", json!({"a": "str"})),
-            ("$.a[0].b", json!({"a": []})),
+    fn output_path_other_misses() {
+        // An index out of range: Jayway finds nothing (not recorded).
+        for (path, doc, why) in [
+            (
+                "$.a[5]",
+                json!({"a": [1]}),
+                "No results for path: $['a'][5]",
+            ),
+            (
+                "$.a[0].b",
+                json!({"a": []}),
+                "No results for path: $['a'][0]['b']",
+            ),
         ] {
             let err = output_path(&p(path), doc, &json!({}), &no_vars()).unwrap_err();
-            let cause = err.cause.unwrap();
-            assert!(
-                cause.starts_with(&format!("Invalid path '{path}' : No results for path: $")),
-                "{cause}"
-            );
+            assert_eq!(err.error, names::RUNTIME);
+            assert_eq!(err.cause.unwrap(), format!("Invalid path '{path}' : {why}"));
         }
+        // A member of a non-object: Jayway's own message, from jsonpath.
+        let err =
+            output_path(&p("$.a.b"), json!({"a": "str"}), &json!({}), &no_vars()).unwrap_err();
+        assert_eq!(err.error, names::RUNTIME);
+        assert!(err.cause.unwrap().starts_with("Invalid path '$.a.b' : "));
     }
 
     // ---- Assign ---------------------------------------------------------

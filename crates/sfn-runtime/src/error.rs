@@ -6,7 +6,7 @@ use std::fmt;
 
 /// The predefined error names of the States language.
 pub mod names {
-    /// Matches any error name in `ErrorEquals` (on AWS, all but `States.Runtime` and `States.DataLimitExceeded`).
+    /// Matches any error name in `ErrorEquals` (on AWS, all but `States.Runtime`; see [`is_catchable`](super::is_catchable)).
     pub const ALL: &str = "States.ALL";
     /// A Task ran longer than its timeout, or the execution did.
     pub const TIMEOUT: &str = "States.Timeout";
@@ -60,7 +60,10 @@ impl StatesError {
 
     /// An error with a name and no cause.
     pub fn without_cause(error: impl Into<Cow<'static, str>>) -> Self {
-        StatesError { error: error.into(), cause: None }
+        StatesError {
+            error: error.into(),
+            cause: None,
+        }
     }
 
     /// `States.Runtime` with a cause.
@@ -87,7 +90,10 @@ impl StatesError {
     /// (no `Cause` member when there is no cause).
     pub fn to_error_output(&self) -> serde_json::Value {
         let mut m = serde_json::Map::new();
-        m.insert("Error".into(), serde_json::Value::String(self.error.to_string()));
+        m.insert(
+            "Error".into(),
+            serde_json::Value::String(self.error.to_string()),
+        );
         if let Some(c) = &self.cause {
             m.insert("Cause".into(), serde_json::Value::String(c.clone()));
         }

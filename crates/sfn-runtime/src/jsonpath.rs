@@ -2,7 +2,7 @@
 //! and writing a value at a reference path (`ResultPath`).
 //!
 //! Paths arrive parsed ([`sfn_lang::path::Path`]); nothing here parses text.
-//! [`select`] reads, [`write`] writes, [`normalized`] prints a path the way
+//! [`select`] reads, [`write()`] writes, [`normalized`] prints a path the way
 //! Jayway does in error messages, and [`no_result_cause`] explains, in
 //! Jayway's words, why a definite path selected nothing.
 //!
@@ -154,7 +154,7 @@
 //!
 //! # Writing
 //!
-//! [`write`] implements ResultPath: `$` replaces the document; otherwise each
+//! [`write()`] implements ResultPath: `$` replaces the document; otherwise each
 //! name descends into an object member, creating missing members as empty
 //! objects, and the last name sets (or replaces, keeping its position) the
 //! member. Indices must name an existing element (negative ones count from the
@@ -231,6 +231,7 @@ static NULL: Value = Value::Null;
 
 impl<'a> Roots<'a> {
     /// Roots from their three parts.
+    #[must_use]
     pub fn new(input: &'a Value, context: &'a Value, variables: &'a dyn Variables) -> Self {
         Roots {
             input,
@@ -241,6 +242,7 @@ impl<'a> Roots<'a> {
 
     /// Roots with only an input: the context object is `null` and there are
     /// no variables.
+    #[must_use]
     pub fn input_only(input: &'a Value) -> Self {
         Roots {
             input,
@@ -356,6 +358,7 @@ pub fn write(doc: &mut Value, path: &Path, value: Value) -> Result<(), String> {
 ///
 /// Names are quoted with `'` (escaping `\` and `'` with a backslash). Every
 /// root prints as `$`, because AWS strips `$$` to `$` before Jayway sees it.
+#[must_use]
 pub fn normalized(path: &Path) -> String {
     let mut out = String::from("$");
     push_normalized(&mut out, &path.segments);
@@ -376,6 +379,7 @@ pub fn normalized(path: &Path) -> String {
 ///
 /// For a path that does select something, or an indefinite one, this is the
 /// first form. An unknown variable gives the [`PathError`] text.
+#[must_use]
 pub fn no_result_cause(path: &Path, roots: &Roots<'_>) -> String {
     let doc = match root_document(path, roots) {
         Ok(doc) => doc,
