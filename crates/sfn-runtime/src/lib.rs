@@ -7,6 +7,11 @@
 //! context object, workflow variables and the errors of the States language.
 //! Every expression arrives already parsed (by `sfn-codegen`, into the types
 //! of `sfn-lang`); nothing here parses a path or call while a workflow runs.
+//!
+//! The [`engine`] runs what has an effect or a policy: Retry and Catch, task
+//! calls with timeouts, Parallel branches, Map items, Waits. Applications
+//! see the task side ([`task`]): [`Resources`], [`TaskContext`],
+//! [`TaskError`] and, when an execution fails, [`ExecutionError`].
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -14,11 +19,31 @@
 pub mod choice;
 pub mod context;
 pub mod dataflow;
+pub mod engine;
 pub mod error;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod task;
 pub mod template;
 pub mod variables;
 
 pub use error::StatesError;
 pub use sfn_lang;
+pub use task::{ExecutionError, Resources, TaskContext, TaskError};
+
+/// What generated code uses, under one path: `::sfn_runtime::__private`.
+/// Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::engine::{
+        BranchFuture, Execution, RetryPolicy, Settings, Tolerance, call_task, expect_seconds,
+        expect_seconds_at, expect_timestamp, expect_timestamp_at,
+        expect_tolerated_failure_percentage_at, find_catcher, run_map, run_parallel, wait_seconds,
+        wait_until, with_retry,
+    };
+    pub use crate::error::StatesError;
+    pub use crate::{choice, context, dataflow, error, intrinsics, jsonpath, template, variables};
+    pub use serde_json::{self, Value};
+    pub use sfn_lang;
+    pub use std::sync::LazyLock;
+}

@@ -1,0 +1,285 @@
+//! What an execution carries from state to state, and how it starts.
+//!
+//! An [`Execution`] is the context object (`$$`), the workflow variables,
+//! the source of randomness and the runtime [`Settings`]. It is plain data
+//! where it can be, so that a durable backend can later record and restore
+//! it.
+//!
+//! # Starting an execution
+//!
+//! [`Execution::new`] fills `$$.Execution` and `$$.StateMachine` as AWS
+//! does for a `StartExecution` without a name:
+//!
+//! * `Execution.Name` is a random version 4 UUID (AWS's default name), drawn
+//!   from the execution's [`Entropy`];
+//! * `Execution.Id` is the execution ARN,
+//!   `arn:aws:states:us-east-1:123456789012:execution:<machine>:<name>`, and
+//!   `StateMachine.Id` the state machine ARN,
+//!   `arn:aws:states:us-east-1:123456789012:stateMachine:<machine>`. There
+//!   is no AWS account here, so the region and account are fixed
+//!   placeholders (the account is the one AWS uses in its documentation);
+//! * `Execution.RoleArn` is a placeholder role ARN in the same account;
+//! * `Execution.StartTime` is the current time, ISO 8601 with milliseconds
+//!   and `Z`; `Execution.Input` is the input; `RedriveCount` is 0.
+//!
+//! # Branches and items
+//!
+//! A Parallel branch ([`Execution::child`]) and a Map iteration
+//! ([`Execution::child_for_item`]) run with a copy of the context object and
+//! the variables in an inner scope: they read the enclosing variables and
+//! what they assign disappears when they end (see [`VariableStore`]). A Map
+//! iteration's context also has `$$.Map.Item.Index` and `$$.Map.Item.Value`.
+//!
+//! # Entering a state
+//!
+//! [`Execution::enter`] sets `$$.State` to `{"Name", "EnteredTime"}`. It does
+//! not add `RetryCount`: AWS shows `State.RetryCount` in Task states but not
+//! in Pass states (conformance case `context_object/test_input_path`), so
+//! [`with_retry`](super::with_retry) sets it, and only around the attempts
+//! it runs.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::Value;
+
+use crate::context::{Context, ExecutionInfo};
+use crate::intrinsics::{Entropy, SystemEntropy};
+use crate::variables::VariableStore;
+
+/// The region in the ARNs of `$$` (a placeholder: there is no AWS region).
+const REGION: &str = "us-east-1";
+/// The account in the ARNs of `$$` (a placeholder, AWS's documentation account).
+const ACCOUNT: &str = "123456789012";
+
+/// Settings of a runtime. The defaults are AWS's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// How many Map items run at once when `MaxConcurrency` is 0 or absent.
+    /// AWS runs at most 40 iterations of an inline Map concurrently.
+    pub inline_map_concurrency_cap: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            inline_map_concurrency_cap: 40,
+        }
+    }
+}
+
+/// Everything an execution carries from state to state.
+#[derive(Clone)]
+pub struct Execution {
+    /// The context object, `$$`.
+    pub context: Context,
+    /// The workflow variables visible to the current scope.
+    pub variables: VariableStore,
+    /// Randomness and UUIDs (`States.UUID`, `States.MathRandom`, retry
+    /// jitter, execution names).
+    pub entropy: Arc<dyn Entropy + Send + Sync>,
+    /// The runtime settings.
+    pub settings: Arc<Settings>,
+}
+
+impl Execution {
+    /// A new top-level execution of the state machine `machine_name` for
+    /// `input`, with system randomness (see the [module](self) docs for
+    /// what `$$` holds).
+    pub fn new(machine_name: &str, input: &Value, settings: Arc<Settings>) -> Self {
+        Self::with_entropy(machine_name, input, settings, Arc::new(SystemEntropy))
+    }
+
+    /// Like [`Execution::new`], with the given source of randomness (which
+    /// also names the execution).
+    pub fn with_entropy(
+        machine_name: &str,
+        input: &Value,
+        settings: Arc<Settings>,
+        entropy: Arc<dyn Entropy + Send + Sync>,
+    ) -> Self {
+        let name = entropy.uuid_v4().to_string();
+        let info = ExecutionInfo {
+            id: format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"),
+            name,
+            input: input.clone(),
+            role_arn: format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole"),
+            start_time: Utc::now(),
+            redrive_count: 0,
+            state_machine_id: format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}"
+            ),
+            state_machine_name: machine_name.to_owned(),
+        };
+        Execution {
+            context: Context::new(&info),
+            variables: VariableStore::new(),
+            entropy,
+            settings,
+        }
+    }
+
+    /// The execution of a Parallel branch: the same context, the variables
+    /// in an inner scope.
+    pub fn child(&self) -> Self {
+        Execution {
+            context: self.context.clone(),
+            variables: self.variables.inner_scope(),
+            entropy: Arc::clone(&self.entropy),
+            settings: Arc::clone(&self.settings),
+        }
+    }
+
+    /// The execution of the Map iteration for the item at `index`: the
+    /// context with `$$.Map.Item.Index` and `$$.Map.Item.Value` set, the
+    /// variables in an inner scope.
+    pub fn child_for_item(&self, index: usize, value: Value) -> Self {
+        Execution {
+            context: self.context.with_map_item(index, value),
+            variables: self.variables.inner_scope(),
+            entropy: Arc::clone(&self.entropy),
+            settings: Arc::clone(&self.settings),
+        }
+    }
+
+    /// Marks entry into the state `state_name`: `$$.State` becomes
+    /// `{"Name": state_name, "EnteredTime": now}` and any task token is
+    /// cleared. `RetryCount` is left to [`with_retry`](super::with_retry)
+    /// (see the [module](self) docs).
+    pub fn enter(&mut self, state_name: &str) {
+        self.context.enter_state(state_name, Utc::now());
+    }
+}
+
+impl fmt::Debug for Execution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Execution")
+            .field("context", &self.context)
+            .field("variables", &self.variables)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{FixedEntropy, execution, execution_with};
+    use super::*;
+    use serde_json::{Map, json};
+
+    fn vars(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn new_execution_fills_the_context_object() {
+        let before = Utc::now();
+        let exec = Execution::new("OrderMachine", &json!({"orderId": "42"}), Arc::default());
+        let doc = exec.context.as_value();
+        let name = doc["Execution"]["Name"].as_str().unwrap();
+        let uuid = uuid::Uuid::parse_str(name).unwrap();
+        assert_eq!(uuid.get_version_num(), 4);
+        assert_eq!(
+            doc["Execution"]["Id"],
+            json!(format!(
+                "arn:aws:states:us-east-1:123456789012:execution:OrderMachine:{name}"
+            ))
+        );
+        assert_eq!(doc["Execution"]["Input"], json!({"orderId": "42"}));
+        assert_eq!(doc["Execution"]["RedriveCount"], json!(0));
+        assert!(
+            doc["Execution"]["RoleArn"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:iam::123456789012:role/")
+        );
+        assert_eq!(
+            doc["StateMachine"],
+            json!({
+                "Id": "arn:aws:states:us-east-1:123456789012:stateMachine:OrderMachine",
+                "Name": "OrderMachine"
+            })
+        );
+        // StartTime: now, ISO 8601 with milliseconds and Z.
+        let start = doc["Execution"]["StartTime"].as_str().unwrap();
+        assert_eq!(start.len(), "2019-03-26T20:14:13.192Z".len(), "{start}");
+        assert!(start.ends_with('Z'), "{start}");
+        let parsed = chrono::DateTime::parse_from_rfc3339(start).unwrap();
+        let millis = before.timestamp_millis();
+        assert!(parsed.timestamp_millis() >= millis, "{start}");
+        assert!(parsed.timestamp_millis() < millis + 60_000, "{start}");
+        assert_eq!(exec.settings.inline_map_concurrency_cap, 40);
+    }
+
+    #[test]
+    fn execution_names_come_from_entropy() {
+        let exec = execution();
+        let doc = exec.context.as_value();
+        assert_eq!(
+            doc["Execution"]["Name"],
+            json!("01234567-89ab-4def-8123-456789abcdef")
+        );
+        assert_eq!(
+            doc["Execution"]["Id"],
+            json!(
+                "arn:aws:states:us-east-1:123456789012:execution:Machine:01234567-89ab-4def-8123-456789abcdef"
+            )
+        );
+        // Two system executions get different names.
+        let a = Execution::new("M", &json!(null), Arc::default());
+        let b = Execution::new("M", &json!(null), Arc::default());
+        assert_ne!(
+            a.context.as_value()["Execution"]["Name"],
+            b.context.as_value()["Execution"]["Name"]
+        );
+    }
+
+    #[test]
+    fn enter_sets_state_without_retry_count() {
+        let mut exec = execution();
+        exec.context.set_task_token(Some("tok"));
+        exec.enter("Validate");
+        let doc = exec.context.as_value();
+        assert_eq!(doc["State"]["Name"], json!("Validate"));
+        let keys: Vec<&String> = doc["State"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["Name", "EnteredTime"]);
+        assert!(doc.get("Task").is_none());
+        assert_eq!(exec.context.state_name(), Some("Validate"));
+    }
+
+    #[test]
+    fn child_reads_outer_variables_and_writes_its_own_scope() {
+        let mut exec = execution();
+        exec.variables.assign(vars(json!({"x": 1}))).unwrap();
+        exec.enter("Par");
+        let mut child = exec.child();
+        assert_eq!(child.variables.get("x"), Some(&json!(1)));
+        assert!(child.variables.assign(vars(json!({"x": 2}))).is_err());
+        child.variables.assign(vars(json!({"y": 2}))).unwrap();
+        assert_eq!(exec.variables.get("y"), None);
+        assert_eq!(child.context, exec.context);
+        assert!(Arc::ptr_eq(&child.settings, &exec.settings));
+    }
+
+    #[test]
+    fn child_for_item_sets_map_item() {
+        let mut exec = execution_with(
+            FixedEntropy::new(0),
+            Settings {
+                inline_map_concurrency_cap: 3,
+            },
+        );
+        exec.enter("MapState");
+        let child = exec.child_for_item(4, json!({"sku": "a"}));
+        assert_eq!(
+            child.context.as_value()["Map"],
+            json!({"Item": {"Index": 4, "Value": {"sku": "a"}}})
+        );
+        assert!(exec.context.as_value().get("Map").is_none());
+        assert_eq!(child.variables.scopes().len(), 2);
+        assert_eq!(child.settings.inline_map_concurrency_cap, 3);
+        let debug = format!("{child:?}");
+        assert!(debug.starts_with("Execution {"), "{debug}");
+    }
+}

@@ -1,0 +1,52 @@
+//! The engine that generated code runs on: the parts of executing a state
+//! machine that are the same for every workflow.
+//!
+//! Generated code owns the control flow (one `loop { match state { .. } }`
+//! per scope) and the data flow (through [`crate::dataflow`]); it calls in
+//! here for everything with an effect or a policy:
+//!
+//! * [`Execution`] ([`execution`]): the context object, the variables, the
+//!   source of randomness and the [`Settings`] an execution carries from
+//!   state to state, and its children for Parallel branches and Map items.
+//! * [`with_retry`] and [`RetryPolicy`] ([`retry`]): AWS's `Retry`.
+//! * [`find_catcher`] ([`catch`]): AWS's `Catch`.
+//! * [`call_task`] ([`task_call`]): one call of a Task handler, with
+//!   `TimeoutSeconds`, panics turned into `States.TaskFailed`.
+//! * [`run_parallel`] ([`parallel`]): the branches of a Parallel state.
+//! * [`run_map`] and [`Tolerance`] ([`map`]): the items of a Map state.
+//! * [`wait_seconds`] and [`wait_until`] ([`wait`]): Wait states.
+//! * [`expect_seconds`], [`expect_timestamp`] and their relatives
+//!   ([`path_values`]): the checks AWS applies to the values that
+//!   `SecondsPath`, `TimestampPath`, `TimeoutSecondsPath`,
+//!   `MaxConcurrencyPath` and `ToleratedFailure*Path` select.
+//!
+//! Concurrency (Parallel, Map) runs on the current task: the futures are
+//! polled together, never spawned, so they need not be `'static` and may
+//! borrow the state machine. Time goes through `tokio::time`, so a test under
+//! `tokio::time::pause()` runs Waits, retry delays and timeouts instantly.
+
+pub mod catch;
+pub mod execution;
+pub mod map;
+pub mod parallel;
+pub mod path_values;
+pub mod retry;
+pub mod task_call;
+pub mod wait;
+
+#[cfg(test)]
+mod generated_shape_tests;
+#[cfg(test)]
+mod test_support;
+
+pub use catch::find_catcher;
+pub use execution::{Execution, Settings};
+pub use map::{Tolerance, run_map};
+pub use parallel::{BranchFuture, run_parallel};
+pub use path_values::{
+    expect_seconds, expect_seconds_at, expect_timestamp, expect_timestamp_at,
+    expect_tolerated_failure_percentage_at,
+};
+pub use retry::{RetryPolicy, with_retry};
+pub use task_call::call_task;
+pub use wait::{wait_seconds, wait_until};

@@ -1,0 +1,266 @@
+//! One call of a Task handler.
+//!
+//! [`call_task`] builds the [`TaskContext`] from the execution (state name,
+//! Resource, `$$`, `$$.State.RetryCount`, `$$.Task.Token`), calls the
+//! handler and turns its outcome into the state's result or error:
+//!
+//! * `Ok(value)`: the task's raw result, passed on unchanged;
+//! * `Err(TaskError { error, cause })`: the state's error with the same name
+//!   and cause;
+//! * no answer within `TimeoutSeconds`: `States.Timeout`, with an empty
+//!   cause. That is what AWS hands to a Catch for a timed-out Task:
+//!   `{"Error": "States.Timeout", "Cause": ""}` (conformance case
+//!   `error_handling/test_invoke_timeout`); the handler's future is dropped;
+//! * a panic in the handler: `States.TaskFailed`, with the panic message as
+//!   cause. A panicking handler is a failed task, never a crashed execution.
+//!   (The panic hook still runs, so the message is also printed.)
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use futures::FutureExt;
+use serde_json::Value;
+
+use super::execution::Execution;
+use crate::error::{StatesError, names};
+use crate::task::{TaskContext, TaskError};
+
+/// Calls a task handler once (see the [module](self) docs).
+///
+/// `fut_fn` receives the [`TaskContext`] and returns the handler's future,
+/// e.g. `|ctx| self.tasks.validate_order(input, ctx)`. `timeout_seconds` is
+/// the state's `TimeoutSeconds` (or the value `TimeoutSecondsPath`
+/// selected); `None` waits for ever.
+///
+/// The returned future does not borrow `exec`, `state_name` or `resource`,
+/// so a [`with_retry`](super::with_retry) attempt can return it directly:
+/// `with_retry(exec, RETRY, |exec| call_task(exec, "S", "arn:...", None, |ctx| ...))`.
+pub fn call_task<C, Fut>(
+    exec: &Execution,
+    state_name: &str,
+    resource: &str,
+    timeout_seconds: Option<u64>,
+    fut_fn: C,
+) -> impl Future<Output = Result<Value, StatesError>> + use<C, Fut>
+where
+    C: FnOnce(TaskContext) -> Fut,
+    Fut: Future<Output = Result<Value, TaskError>> + Send,
+{
+    let context = exec.context.as_value();
+    let retry_count = context
+        .get("State")
+        .and_then(|state| state.get("RetryCount"))
+        .and_then(Value::as_u64)
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    let ctx = TaskContext::new(state_name, resource, context.clone(), retry_count);
+    // Creating the future runs user code too (a handler that is not an
+    // `async fn` may panic before returning its future).
+    let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
+    async move {
+        let handler = match started {
+            Ok(handler) => handler,
+            Err(panic) => return Err(panicked(panic.as_ref())),
+        };
+        let guarded = AssertUnwindSafe(handler).catch_unwind();
+        let outcome = match timeout_seconds {
+            Some(seconds) => {
+                match tokio::time::timeout(Duration::from_secs(seconds), guarded).await {
+                    Ok(outcome) => outcome,
+                    Err(_elapsed) => return Err(timed_out()),
+                }
+            }
+            None => guarded.await,
+        };
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(error.into()),
+            Err(panic) => Err(panicked(panic.as_ref())),
+        }
+    }
+}
+
+/// `States.Timeout` with AWS's (empty) cause.
+fn timed_out() -> StatesError {
+    StatesError::new(names::TIMEOUT, "")
+}
+
+/// `States.TaskFailed` for a handler that panicked: the panic message as
+/// cause when it is a string (as `panic!` makes it), else a fixed text.
+fn panicked(payload: &(dyn Any + Send)) -> StatesError {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "The task handler panicked".to_owned());
+    StatesError::new(names::TASK_FAILED, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::retry::{RetryPolicy, with_retry};
+    use super::super::test_support::execution;
+    use super::*;
+    use crate::task::Resources;
+    use serde_json::json;
+    use tokio::time::Instant;
+
+    const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:F";
+
+    #[tokio::test]
+    async fn result_and_task_error_pass_through() {
+        let exec = execution();
+        let out = call_task(&exec, "S", ARN, None, |_ctx| async { Ok(json!({"a": 1})) }).await;
+        assert_eq!(out, Ok(json!({"a": 1})));
+        let out = call_task(&exec, "S", ARN, None, |_ctx| async {
+            Err(TaskError::new("Lambda.Unknown", "boom"))
+        })
+        .await;
+        assert_eq!(out, Err(StatesError::new("Lambda.Unknown", "boom")));
+        let out = call_task(&exec, "S", ARN, None, |_ctx| async {
+            Err(TaskError::without_cause("MyError"))
+        })
+        .await;
+        assert_eq!(out, Err(StatesError::without_cause("MyError")));
+    }
+
+    #[tokio::test]
+    async fn handler_panic_is_task_failed() {
+        let exec = execution();
+        let out = call_task(&exec, "S", ARN, None, |_ctx| async {
+            if true {
+                panic!("handler exploded");
+            }
+            Ok(json!(null))
+        })
+        .await;
+        assert_eq!(
+            out,
+            Err(StatesError::new("States.TaskFailed", "handler exploded"))
+        );
+        // A formatted message (a String payload).
+        let n = 7;
+        let out = call_task(&exec, "S", ARN, None, move |_ctx| async move {
+            if n > 0 {
+                panic!("item {n} is bad");
+            }
+            Ok(json!(null))
+        })
+        .await;
+        assert_eq!(
+            out,
+            Err(StatesError::new("States.TaskFailed", "item 7 is bad"))
+        );
+    }
+
+    #[tokio::test]
+    async fn panic_before_the_future_is_task_failed() {
+        let exec = execution();
+        let out = call_task(&exec, "S", ARN, None, |_ctx| -> std::future::Ready<_> {
+            std::panic::panic_any(42_u8)
+        })
+        .await;
+        assert_eq!(
+            out,
+            Err(StatesError::new(
+                "States.TaskFailed",
+                "The task handler panicked"
+            ))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_is_states_timeout() {
+        let exec = execution();
+        let start = Instant::now();
+        let out = call_task(&exec, "S", ARN, Some(5), |_ctx| async {
+            std::future::pending::<()>().await;
+            Ok(json!(null))
+        })
+        .await;
+        assert_eq!(out, Err(StatesError::new("States.Timeout", "")));
+        assert_eq!(start.elapsed(), Duration::from_secs(5));
+        assert_eq!(
+            out.unwrap_err().to_error_output(),
+            json!({"Error": "States.Timeout", "Cause": ""})
+        );
+        // A handler that answers in time.
+        let out = call_task(&exec, "S", ARN, Some(5), |_ctx| async {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            Ok(json!("in time"))
+        })
+        .await;
+        assert_eq!(out, Ok(json!("in time")));
+    }
+
+    #[tokio::test]
+    async fn task_context_fields() {
+        let mut exec = execution();
+        exec.enter("Ship");
+        exec.context.set_retry_count(2);
+        exec.context.set_task_token(Some("tok-9"));
+        let out = call_task(&exec, "Ship", ARN, None, |ctx| async move {
+            assert_eq!(ctx.context()["State"]["Name"], json!("Ship"));
+            Ok(json!({
+                "state": ctx.state_name(),
+                "resource": ctx.resource(),
+                "retry": ctx.retry_count(),
+                "token": ctx.task_token(),
+                "machine": ctx.context()["StateMachine"]["Name"],
+            }))
+        })
+        .await;
+        assert_eq!(
+            out,
+            Ok(json!({
+                "state": "Ship",
+                "resource": ARN,
+                "retry": 2,
+                "token": "tok-9",
+                "machine": "Machine",
+            }))
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_resource_fails_the_task() {
+        let exec = execution();
+        let resources = Resources::new();
+        let out = call_task(&exec, "S", ARN, None, |ctx| {
+            resources.call(ARN, json!({}), ctx)
+        })
+        .await;
+        let err = out.unwrap_err();
+        assert_eq!(err.error, "States.TaskFailed");
+        assert!(err.cause.unwrap().contains(ARN));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_retry_around_call_task_sees_retry_counts() {
+        let mut exec = execution();
+        exec.enter("Flaky");
+        static RETRY: &[RetryPolicy] = &[RetryPolicy {
+            error_equals: &["States.TaskFailed"],
+            interval_seconds: 1,
+            max_attempts: 3,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter_full: false,
+        }];
+        let input = json!({"n": 1});
+        let out = with_retry(&mut exec, RETRY, |exec| {
+            call_task(exec, "Flaky", ARN, Some(10), |ctx| {
+                let input = input.clone();
+                async move {
+                    if ctx.retry_count() < 2 {
+                        panic!("attempt {}", ctx.retry_count());
+                    }
+                    Ok(json!({"input": input, "retries": ctx.retry_count()}))
+                }
+            })
+        })
+        .await;
+        assert_eq!(out, Ok(json!({"input": {"n": 1}, "retries": 2})));
+    }
+}

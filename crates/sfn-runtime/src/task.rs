@@ -1,0 +1,371 @@
+//! What a Task handler sees and returns, the handlers keyed by Resource
+//! string, and the error of a failed execution.
+//!
+//! A handler receives the task's effective input (after `InputPath` and
+//! `Parameters`) and a [`TaskContext`], and returns the task's raw result,
+//! exactly what the service would return to Step Functions, or a
+//! [`TaskError`]: an error name and a cause, as a Lambda function or a
+//! service reports a failure. The engine turns a `TaskError` into the
+//! state's error (`StatesError`), which then goes through `Retry` and `Catch`
+//! like any other; when nothing catches it, the execution fails with an
+//! [`ExecutionError`] carrying the same Error and Cause that AWS reports.
+//!
+//! [`Resources`] is the dynamic way to provide handlers: a map from the
+//! Task's `Resource` string to a closure. A Task whose Resource has no
+//! handler fails with `States.TaskFailed` and a Cause naming the Resource.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::error::{StatesError, names};
+
+/// What a Task handler sees besides its input: which state is running,
+/// which Resource it names, how many times it was retried, and the whole
+/// context object (`$$`).
+#[derive(Clone, Debug)]
+pub struct TaskContext {
+    state_name: String,
+    resource: String,
+    task_token: Option<String>,
+    retry_count: u32,
+    context: Value,
+}
+
+impl TaskContext {
+    /// The name of the Task state being run.
+    pub fn state_name(&self) -> &str {
+        &self.state_name
+    }
+
+    /// The Task state's `Resource` string, e.g.
+    /// `arn:aws:lambda:us-east-1:123456789012:function:Echo`.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The task token (`$$.Task.Token`) when the state waits for one
+    /// (`.waitForTaskToken`), else `None`.
+    pub fn task_token(&self) -> Option<&str> {
+        self.task_token.as_deref()
+    }
+
+    /// `$$.State.RetryCount`: 0 on the first attempt, then the number of
+    /// retries so far.
+    pub fn retry_count(&self) -> u32 {
+        self.retry_count
+    }
+
+    /// The whole context object, `$$`, as the state sees it.
+    pub fn context(&self) -> &Value {
+        &self.context
+    }
+
+    /// Builds a context; the task token is read from `$$.Task.Token`.
+    /// Called by the engine, not by applications.
+    #[doc(hidden)]
+    pub fn new(state_name: &str, resource: &str, context: Value, retry_count: u32) -> Self {
+        let task_token = context
+            .get("Task")
+            .and_then(|task| task.get("Token"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        TaskContext {
+            state_name: state_name.to_owned(),
+            resource: resource.to_owned(),
+            task_token,
+            retry_count,
+            context,
+        }
+    }
+}
+
+/// The error a handler returns: an error name and a cause, as a Lambda
+/// function or a service would report them (`Lambda.Unknown`,
+/// `MyError`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskError {
+    /// The error name that `Retry` and `Catch` match with `ErrorEquals`.
+    pub error: String,
+    /// The human-readable cause, if any.
+    pub cause: Option<String>,
+}
+
+impl TaskError {
+    /// An error with a name and a cause.
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        TaskError {
+            error: error.into(),
+            cause: Some(cause.into()),
+        }
+    }
+
+    /// An error with a name and no cause.
+    pub fn without_cause(error: impl Into<String>) -> Self {
+        TaskError {
+            error: error.into(),
+            cause: None,
+        }
+    }
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_error(f, &self.error, self.cause.as_deref())
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+impl From<TaskError> for StatesError {
+    /// The state's error: the same name and cause.
+    fn from(e: TaskError) -> Self {
+        StatesError {
+            error: e.error.into(),
+            cause: e.cause,
+        }
+    }
+}
+
+/// The error of a failed execution: the Error and Cause that AWS reports
+/// (`DescribeExecution`, the `ExecutionFailed` event).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionError {
+    /// The error name, e.g. `States.Runtime` or a task's `MyError`.
+    pub error: String,
+    /// The cause, if any.
+    pub cause: Option<String>,
+}
+
+impl From<StatesError> for ExecutionError {
+    /// The same name and cause, except that an empty cause becomes `None`.
+    ///
+    /// AWS reports a Task timeout to a Catch as
+    /// `{"Error": "States.Timeout", "Cause": ""}` (conformance case
+    /// `error_handling/test_invoke_timeout`), but an execution that fails
+    /// with that same timeout has no cause at all
+    /// (`timeouts/test_fixed_timeout_lambda`,
+    /// `timeouts/test_fixed_timeout_service_lambda`).
+    fn from(e: StatesError) -> Self {
+        ExecutionError {
+            error: e.error.into_owned(),
+            cause: e.cause.filter(|c| !c.is_empty()),
+        }
+    }
+}
+
+impl fmt::Display for ExecutionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_error(f, &self.error, self.cause.as_deref())
+    }
+}
+
+impl std::error::Error for ExecutionError {}
+
+/// `error: cause`, or `error` alone.
+fn write_error(f: &mut fmt::Formatter<'_>, error: &str, cause: Option<&str>) -> fmt::Result {
+    match cause {
+        Some(cause) => write!(f, "{error}: {cause}"),
+        None => f.write_str(error),
+    }
+}
+
+/// The future a handler in [`Resources`] returns.
+type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, TaskError>> + Send + 'static>>;
+
+/// A handler in [`Resources`], with its future boxed.
+type Handler = Arc<dyn Fn(Value, TaskContext) -> HandlerFuture + Send + Sync>;
+
+/// Task handlers keyed by the Task's `Resource` string.
+///
+/// Cheap to clone (the handlers are shared). Generated state machines accept
+/// it in place of a typed `Tasks` implementation
+/// (`StateMachine::from_resources`).
+///
+/// ```
+/// use sfn_runtime::{Resources, TaskContext, TaskError};
+///
+/// let resources = Resources::new()
+///     .handler("arn:aws:lambda:us-east-1:123456789012:function:Echo",
+///              |input: serde_json::Value, _ctx: TaskContext| async move { Ok(input) })
+///     .handler("arn:aws:lambda:us-east-1:123456789012:function:Fail",
+///              |_input, _ctx| async move { Err(TaskError::new("MyError", "the cause")) });
+/// ```
+#[derive(Clone, Default)]
+pub struct Resources {
+    handlers: Arc<HashMap<String, Handler>>,
+}
+
+impl Resources {
+    /// No handlers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) the handler for `resource`.
+    pub fn handler<F, Fut>(mut self, resource: impl Into<String>, f: F) -> Self
+    where
+        F: Fn(Value, TaskContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, TaskError>> + Send + 'static,
+    {
+        let handler: Handler = Arc::new(move |input, ctx| Box::pin(f(input, ctx)));
+        Arc::make_mut(&mut self.handlers).insert(resource.into(), handler);
+        self
+    }
+
+    /// Calls the handler for `resource`. A Resource without a handler fails
+    /// with `States.TaskFailed` and a Cause naming the Resource.
+    pub fn call(
+        &self,
+        resource: &str,
+        input: Value,
+        ctx: TaskContext,
+    ) -> Pin<Box<dyn Future<Output = Result<Value, TaskError>> + Send + 'static>> {
+        match self.handlers.get(resource) {
+            Some(handler) => handler(input, ctx),
+            None => {
+                let error = missing_handler(resource);
+                Box::pin(async move { Err(error) })
+            }
+        }
+    }
+}
+
+/// The error of a Resource without a handler. The wording is ours: on AWS a
+/// Resource always exists (or the state machine is rejected).
+fn missing_handler(resource: &str) -> TaskError {
+    TaskError::new(
+        names::TASK_FAILED,
+        format!("No handler is registered for the Resource '{resource}'"),
+    )
+}
+
+impl fmt::Debug for Resources {
+    /// Lists the Resource strings that have a handler, sorted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        f.debug_struct("Resources")
+            .field("handlers", &names)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ECHO: &str = "arn:aws:lambda:us-east-1:123456789012:function:Echo";
+
+    fn ctx() -> TaskContext {
+        TaskContext::new("S", ECHO, json!({}), 0)
+    }
+
+    #[tokio::test]
+    async fn resources_call_the_registered_handler() {
+        let resources = Resources::new()
+            .handler(ECHO, |input, ctx: TaskContext| async move {
+                Ok(json!({"input": input, "state": ctx.state_name()}))
+            })
+            .handler("arn:fail", |_input, _ctx| async move {
+                Err(TaskError::new("MyError", "the cause"))
+            });
+        let out = resources.call(ECHO, json!(1), ctx()).await.unwrap();
+        assert_eq!(out, json!({"input": 1, "state": "S"}));
+        let err = resources
+            .call("arn:fail", json!(1), ctx())
+            .await
+            .unwrap_err();
+        assert_eq!(err, TaskError::new("MyError", "the cause"));
+    }
+
+    #[tokio::test]
+    async fn missing_handler_fails_with_task_failed_naming_the_resource() {
+        let resources = Resources::new().handler(ECHO, |input, _ctx| async move { Ok(input) });
+        let err = resources
+            .call("arn:aws:states:::sqs:sendMessage", json!({}), ctx())
+            .await
+            .unwrap_err();
+        assert_eq!(err.error, "States.TaskFailed");
+        let cause = err.cause.unwrap();
+        assert!(
+            cause.contains("'arn:aws:states:::sqs:sendMessage'"),
+            "{cause}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_later_handler_replaces_an_earlier_one_and_clones_share() {
+        let first = Resources::new().handler(ECHO, |_i, _c| async move { Ok(json!(1)) });
+        let second = first
+            .clone()
+            .handler(ECHO, |_i, _c| async move { Ok(json!(2)) });
+        assert_eq!(first.call(ECHO, json!(null), ctx()).await, Ok(json!(1)));
+        assert_eq!(second.call(ECHO, json!(null), ctx()).await, Ok(json!(2)));
+    }
+
+    #[test]
+    fn resources_debug_lists_resource_names() {
+        let resources = Resources::new()
+            .handler("b", |i, _c| async move { Ok(i) })
+            .handler("a", |i, _c| async move { Ok(i) });
+        assert_eq!(
+            format!("{resources:?}"),
+            r#"Resources { handlers: ["a", "b"] }"#
+        );
+    }
+
+    #[test]
+    fn task_context_fields() {
+        let doc = json!({
+            "Execution": {"Id": "x"},
+            "State": {"Name": "Ship", "RetryCount": 2},
+            "Task": {"Token": "tok-1"}
+        });
+        let ctx = TaskContext::new("Ship", ECHO, doc.clone(), 2);
+        assert_eq!(ctx.state_name(), "Ship");
+        assert_eq!(ctx.resource(), ECHO);
+        assert_eq!(ctx.retry_count(), 2);
+        assert_eq!(ctx.task_token(), Some("tok-1"));
+        assert_eq!(ctx.context(), &doc);
+        let without = TaskContext::new("Ship", ECHO, json!({"State": {}}), 0);
+        assert_eq!(without.task_token(), None);
+    }
+
+    #[test]
+    fn task_error_constructors_and_display() {
+        let e = TaskError::new("MyError", "the cause");
+        assert_eq!(e.cause.as_deref(), Some("the cause"));
+        assert_eq!(e.to_string(), "MyError: the cause");
+        let e = TaskError::without_cause("MyError");
+        assert_eq!(e.cause, None);
+        assert_eq!(e.to_string(), "MyError");
+        let states: StatesError = TaskError::new("Lambda.Unknown", "c").into();
+        assert_eq!(states, StatesError::new("Lambda.Unknown", "c"));
+    }
+
+    #[test]
+    fn execution_error_from_states_error() {
+        let e = ExecutionError::from(StatesError::runtime("bad path"));
+        assert_eq!(
+            e,
+            ExecutionError {
+                error: "States.Runtime".into(),
+                cause: Some("bad path".into())
+            }
+        );
+        assert_eq!(e.to_string(), "States.Runtime: bad path");
+        let e = ExecutionError::from(StatesError::without_cause("MyError"));
+        assert_eq!(e.cause, None);
+        assert_eq!(e.to_string(), "MyError");
+        // A timeout's empty cause is reported as no cause.
+        let e = ExecutionError::from(StatesError::new("States.Timeout", ""));
+        assert_eq!(e.error, "States.Timeout");
+        assert_eq!(e.cause, None);
+    }
+}
