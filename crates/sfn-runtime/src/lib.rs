@@ -27,6 +27,7 @@ pub mod task;
 pub mod template;
 pub mod variables;
 
+pub use engine::{Settings, StateObserver};
 pub use error::StatesError;
 pub use sfn_lang;
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};

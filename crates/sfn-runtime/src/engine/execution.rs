@@ -59,13 +59,42 @@ pub struct Settings {
     /// How many Map items run at once when `MaxConcurrency` is 0 or absent.
     /// AWS runs at most 40 iterations of an inline Map concurrently.
     pub inline_map_concurrency_cap: usize,
+    /// Called with the name of each state as an execution enters it, in
+    /// every scope (branches and Map iterations included).
+    pub on_state_entered: Option<StateObserver>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             inline_map_concurrency_cap: 40,
+            on_state_entered: None,
         }
+    }
+}
+
+/// A callback for [`Settings::on_state_entered`]: a simple way to watch an
+/// execution move (the full execution history is a later feature).
+#[derive(Clone)]
+pub struct StateObserver(pub Arc<dyn Fn(&str) + Send + Sync>);
+
+impl StateObserver {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        StateObserver(Arc::new(f))
+    }
+}
+
+impl fmt::Debug for StateObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StateObserver(..)")
+    }
+}
+
+impl PartialEq for StateObserver {
+    /// Two observers are equal when they are the same callback.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -149,6 +178,9 @@ impl Execution {
     /// (see the [module](self) docs).
     pub fn enter(&mut self, state_name: &str) {
         self.context.enter_state(state_name, Utc::now());
+        if let Some(observer) = &self.settings.on_state_entered {
+            (observer.0)(state_name);
+        }
     }
 }
 
@@ -268,6 +300,7 @@ mod tests {
             FixedEntropy::new(0),
             Settings {
                 inline_map_concurrency_cap: 3,
+                ..Settings::default()
             },
         );
         exec.enter("MapState");
@@ -281,5 +314,28 @@ mod tests {
         assert_eq!(child.settings.inline_map_concurrency_cap, 3);
         let debug = format!("{child:?}");
         assert!(debug.starts_with("Execution {"), "{debug}");
+    }
+}
+
+#[cfg(test)]
+mod observer_tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn the_observer_sees_each_state_entered() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let settings = Settings {
+            on_state_entered: Some(StateObserver::new(move |name| {
+                log.lock().unwrap().push(name.to_string())
+            })),
+            ..Settings::default()
+        };
+        let mut exec = Execution::new("M", &serde_json::json!({}), Arc::new(settings));
+        exec.enter("A");
+        let mut child = exec.child();
+        child.enter("B");
+        assert_eq!(*seen.lock().unwrap(), ["A", "B"]);
     }
 }

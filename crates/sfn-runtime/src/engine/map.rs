@@ -196,12 +196,14 @@ mod tests {
         assert_eq!(peak, 40);
         let small = Settings {
             inline_map_concurrency_cap: 5,
+            ..Settings::default()
         };
         let (_, peak, _) = measure(&small, 12, 0).await;
         assert_eq!(peak, 5);
         // A broken cap of 0 still makes progress.
         let broken = Settings {
             inline_map_concurrency_cap: 0,
+            ..Settings::default()
         };
         let (out, peak, _) = measure(&broken, 3, 0).await;
         assert_eq!((out.len(), peak), (3, 1));

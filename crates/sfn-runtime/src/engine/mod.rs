@@ -40,7 +40,7 @@ mod generated_shape_tests;
 mod test_support;
 
 pub use catch::find_catcher;
-pub use execution::{Execution, Settings};
+pub use execution::{Execution, Settings, StateObserver};
 pub use map::{Tolerance, run_map};
 pub use parallel::{BranchFuture, run_parallel};
 pub use path_values::{
