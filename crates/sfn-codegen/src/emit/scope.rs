@@ -1,0 +1,69 @@
+//! The method that runs one scope: `loop { match state { .. } }` over the
+//! scope's state enum, entering each state before its arm runs.
+
+use super::Plan;
+use super::states::{self, ScopeCx};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The `async fn` of `StateMachine` that runs scope `id` of the plan.
+pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
+    let sp = &plan.scopes[id];
+    let cx = ScopeCx::new(plan, id);
+    let enum_ident = &sp.enum_ident;
+    let arms: Vec<TokenStream> = (0..sp.scope.states.len())
+        .map(|i| {
+            let variant = &sp.variants[i];
+            let body = states::arm(&cx, i);
+            quote!(#enum_ident::#variant => #body)
+        })
+        .collect();
+    let start = &sp.variants[sp.scope.start_at];
+    let start_name = &sp.scope.states[sp.scope.start_at].name;
+    let doc = super::doc_attrs(&format!(
+        "Runs {} from its start, `{start_name}`, on `input`; returns the output \
+         of the state that ends it.",
+        sp.description
+    ));
+    let fn_ident = &sp.fn_ident;
+    // `data` is the raw input of the current state. Only what is used is
+    // declared, and `mut` only when a state moves on to another, so that the
+    // code is warning-free in every case.
+    let (input, data) = match (cx.uses_data(), cx.has_transitions()) {
+        (false, _) => (quote!(_input), quote!()),
+        (true, true) => (quote!(input), quote!(let mut data = input;)),
+        (true, false) => (quote!(input), quote!(let data = input;)),
+    };
+    let body = if cx.has_transitions() {
+        quote! {
+            let mut state = #enum_ident::#start;
+            #data
+            loop {
+                exec.enter(state.name());
+                match state {
+                    #(#arms)*
+                }
+            }
+        }
+    } else {
+        // Every state ends the scope: no loop.
+        quote! {
+            let state = #enum_ident::#start;
+            #data
+            exec.enter(state.name());
+            match state {
+                #(#arms)*
+            }
+        }
+    };
+    quote! {
+        #(#doc)*
+        async fn #fn_ident(
+            &self,
+            exec: &mut __sfn::Execution,
+            #input: __sfn::Value,
+        ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
+            #body
+        }
+    }
+}

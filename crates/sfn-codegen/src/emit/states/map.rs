@@ -1,0 +1,207 @@
+//! Map states: the items (ItemsPath on the effective input) each go through
+//! ItemSelector (with `$$.Map.Item`) and the item processor, a nested scope
+//! run on a child execution; the result is the outputs in item order.
+//!
+//! A DISTRIBUTED Map runs the same way, inline (its processor's enum says
+//! so). Reading items with an `ItemReader` and batching them with an
+//! `ItemBatcher` are not supported yet: such a state fails when entered.
+//! A `ResultWriter` is ignored (the results are the state's result).
+
+use super::{Arm, ctx_vars, ctx_vars_entropy, effective_input, handle_outcome, needs_raw};
+use crate::ir::{Dynamic, Items, Map, PathField};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Whether the arm runs the processor (rather than failing on entry).
+pub(super) fn runs_processor(map: &Map) -> bool {
+    map.item_reader.is_none() && map.item_batcher.is_none()
+}
+
+/// The body of a Map state's arm. `Retry` re-runs every item.
+pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
+    if map.item_reader.is_some() {
+        return super::unsupported(
+            "States.ItemReaderFailed",
+            "reading Map items with an ItemReader is not supported yet",
+        );
+    }
+    if map.item_batcher.is_some() {
+        return super::unsupported(
+            "States.Runtime",
+            "batching Map items with an ItemBatcher is not supported yet",
+        );
+    }
+    let keep_raw = needs_raw(&arm.state.io.result_path, &map.errors.catch);
+    let effective = effective_input(arm, keep_raw);
+    let items = items(arm, &map.items, map.item_selector.is_some());
+    let max_concurrency = count(
+        arm,
+        map.max_concurrency.as_ref(),
+        "max_concurrency",
+        "MaxConcurrencyPath",
+    );
+    let (tolerance_stmt, tolerance) = tolerance(arm, map);
+    let retry = arm.retry(&map.errors.retry);
+    let (select, take) = match &map.item_selector {
+        Some(t) => {
+            let t = arm.template("ITEM_SELECTOR", "ItemSelector", t);
+            (
+                quote! {
+                    // ItemSelector sees the effective input as `$` and the
+                    // item as `$$.Map.Item.Value`.
+                    let inputs: ::core::result::Result<::std::vec::Vec<__sfn::Value>, __sfn::StatesError> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, item)| {
+                            let context = exec.context.with_map_item(index, item.clone());
+                            __sfn::dataflow::parameters(
+                                &#t,
+                                &effective,
+                                context.as_value(),
+                                &exec.variables,
+                                &*exec.entropy,
+                            )
+                        })
+                        .collect();
+                },
+                quote!(let inputs = inputs?;),
+            )
+        }
+        None => (quote!(let inputs = items.clone();), quote!()),
+    };
+    let processor = arm.cx.scope_fn(arm.cx.scope().children[arm.index][0]);
+    let (max_stmt, max) = max_concurrency;
+    let outcome = handle_outcome(arm, &map.errors.catch);
+    quote! {
+        #effective
+        #max_stmt
+        #tolerance_stmt
+        #items
+        let outcome = __sfn::with_retry(exec, #retry, |exec| {
+            #select
+            let parent = exec.child();
+            async move {
+                #take
+                let outputs = __sfn::run_map(
+                    &parent.settings,
+                    inputs,
+                    #max,
+                    #tolerance,
+                    |_index, input| {
+                        let mut iteration = parent.child();
+                        async move { self.#processor(&mut iteration, input).await }
+                    },
+                )
+                .await?;
+                ::core::result::Result::Ok(__sfn::Value::Array(outputs))
+            }
+        })
+        .await;
+        #outcome
+    }
+}
+
+/// `let items = ...;`: the array to iterate over (a Map state input that is
+/// not an array fails with AWS's cause).
+fn items(arm: &mut Arm<'_, '_, '_>, items: &Items, keep_effective: bool) -> TokenStream {
+    let select = match items {
+        Items::Path(PathField::Default) if keep_effective => quote!(effective.clone()),
+        Items::Path(PathField::Default) => quote!(effective),
+        Items::Path(field) => {
+            let spec = arm.path_spec("ITEMS_PATH", "ItemsPath", field).map_or_else(
+                || quote!(__sfn::dataflow::PathSpec::Default),
+                |i| quote!(#i),
+            );
+            let cv = ctx_vars();
+            quote!(__sfn::dataflow::input_path(&#spec, &effective, #cv)?)
+        }
+        Items::Template(t) => {
+            let t = arm.template("ITEMS", "Items", t);
+            let cve = ctx_vars_entropy();
+            quote!(__sfn::dataflow::parameters(&#t, &effective, #cve)?)
+        }
+    };
+    quote! {
+        let items = match #select {
+            __sfn::Value::Array(items) => items,
+            other => {
+                return ::core::result::Result::Err(__sfn::StatesError::runtime(::std::format!(
+                    "Map state input must be an array but was: {other}"
+                )));
+            }
+        };
+    }
+}
+
+/// A count field (`MaxConcurrency`): the statement computing it from its
+/// `...Path` (if any) and the expression for it.
+fn count(
+    arm: &mut Arm<'_, '_, '_>,
+    field: Option<&Dynamic<u64>>,
+    var: &str,
+    path_field: &str,
+) -> (TokenStream, TokenStream) {
+    match field {
+        Some(Dynamic::Static(n)) => (quote!(), super::super::values::u64_lit(*n)),
+        Some(Dynamic::Path(path)) => {
+            let stmt = super::integer_from_path(arm, var, path_field, path);
+            let var = quote::format_ident!("{var}");
+            (stmt, quote!(#var))
+        }
+        Some(Dynamic::Jsonata(_)) | None => (quote!(), quote!(0u64)),
+    }
+}
+
+/// `ToleratedFailureCount` and `ToleratedFailurePercentage` (or their
+/// `...Path`s): the statements reading paths, and the `Tolerance`.
+fn tolerance(arm: &mut Arm<'_, '_, '_>, map: &Map) -> (TokenStream, TokenStream) {
+    if map.tolerated_failure_count.is_none() && map.tolerated_failure_percentage.is_none() {
+        return (quote!(), quote!(__sfn::Tolerance::default()));
+    }
+    let (count_stmt, count) = match &map.tolerated_failure_count {
+        None | Some(Dynamic::Jsonata(_)) => (quote!(), quote!(::core::option::Option::None)),
+        Some(field) => {
+            let (stmt, n) = count(
+                arm,
+                Some(field),
+                "tolerated_failure_count",
+                "ToleratedFailureCountPath",
+            );
+            (stmt, quote!(::core::option::Option::Some(#n)))
+        }
+    };
+    let (percentage_stmt, percentage) = match &map.tolerated_failure_percentage {
+        None | Some(Dynamic::Jsonata(_)) => (quote!(), quote!(::core::option::Option::None)),
+        Some(Dynamic::Static(p)) => {
+            let p = super::super::values::f64_lit(*p);
+            (quote!(), quote!(::core::option::Option::Some(#p)))
+        }
+        Some(Dynamic::Path(path)) => {
+            let stat = arm.add_static(
+                "TOLERATED_FAILURE_PERCENTAGE_PATH",
+                &format!("`\"ToleratedFailurePercentagePath\": \"{path}\"`"),
+                quote!(__sfn::sfn_lang::path::Path),
+                super::super::values::path(path),
+            );
+            let text = path.to_string();
+            let cv = ctx_vars();
+            (
+                quote! {
+                    let tolerated_failure_percentage = {
+                        let roots = __sfn::jsonpath::Roots::new(&effective, #cv);
+                        let selected = __sfn::jsonpath::select(&#stat, &roots).ok().flatten();
+                        __sfn::expect_tolerated_failure_percentage_at(#text, selected.as_deref())?
+                    };
+                },
+                quote!(::core::option::Option::Some(tolerated_failure_percentage)),
+            )
+        }
+    };
+    (
+        quote! {
+            #count_stmt
+            #percentage_stmt
+        },
+        quote!(__sfn::Tolerance { count: #count, percentage: #percentage }),
+    )
+}

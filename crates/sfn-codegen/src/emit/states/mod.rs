@@ -1,0 +1,489 @@
+//! The match arm of each state, one file per state type, and what they
+//! share: the arm's `static` items, input and output processing, Assign,
+//! Retry and Catch, and transitions.
+//!
+//! An arm starts with `static` items holding the state's parsed paths,
+//! templates and policies (each documented with the text it came from),
+//! followed by the code. Inside a scope method, `exec` is the execution,
+//! `data` the raw input of the state, and `state` the position; an arm
+//! either moves on (`state = ..; data = ..;`) or returns.
+//!
+//! Data flow follows AWS's order (see `sfn_runtime::dataflow`): InputPath,
+//! Parameters, the state's work, ResultSelector, ResultPath, OutputPath;
+//! Assign is evaluated against the variables from before the state and
+//! written last.
+
+mod choice;
+mod fail;
+mod map;
+mod parallel;
+mod pass;
+mod task;
+mod wait;
+
+use super::values;
+use super::{Plan, ScopePlan};
+use crate::ir::{Catcher, PathField, QueryLanguage, Retrier, State, StateId, StateKind, Template};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use std::cell::Cell;
+
+/// What the arms of one scope share.
+pub(crate) struct ScopeCx<'p, 'a> {
+    plan: &'p Plan<'a>,
+    id: usize,
+    transitions: Cell<bool>,
+    uses_data: Cell<bool>,
+}
+
+impl<'p, 'a> ScopeCx<'p, 'a> {
+    /// The context for the arms of scope `id`.
+    pub(crate) fn new(plan: &'p Plan<'a>, id: usize) -> Self {
+        ScopeCx {
+            plan,
+            id,
+            transitions: Cell::new(false),
+            uses_data: Cell::new(false),
+        }
+    }
+
+    fn scope(&self) -> &'p ScopePlan<'a> {
+        &self.plan.scopes[self.id]
+    }
+
+    /// Whether some arm moves on to another state (after all arms are written).
+    pub(crate) fn has_transitions(&self) -> bool {
+        self.transitions.get()
+    }
+
+    /// Whether some arm reads `data` (after all arms are written).
+    pub(crate) fn uses_data(&self) -> bool {
+        self.uses_data.get()
+    }
+
+    /// `data`, the raw input of the state, noting that it is used.
+    fn data(&self) -> TokenStream {
+        self.uses_data.set(true);
+        quote!(data)
+    }
+
+    /// The statements that move on to state `next` with `output` as its input.
+    fn goto(&self, next: StateId) -> TokenStream {
+        self.transitions.set(true);
+        let sp = self.scope();
+        let (e, v) = (&sp.enum_ident, &sp.variants[next]);
+        quote! {
+            state = #e::#v;
+            data = output;
+        }
+    }
+
+    /// The method running nested scope `child`.
+    fn scope_fn(&self, child: usize) -> &'p Ident {
+        &self.plan.scopes[child].fn_ident
+    }
+}
+
+/// One arm being written: its statics and the state.
+pub(crate) struct Arm<'c, 'p, 'a> {
+    cx: &'c ScopeCx<'p, 'a>,
+    index: usize,
+    state: &'a State,
+    statics: Vec<TokenStream>,
+}
+
+impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
+    /// Declares `static NAME: TY = INIT;` in the arm, documented with `doc`.
+    fn add_static(&mut self, name: &str, doc: &str, ty: TokenStream, init: TokenStream) -> Ident {
+        let ident = format_ident!("{name}");
+        let docs = super::doc_attrs(doc);
+        self.statics.push(quote! {
+            #(#docs)*
+            static #ident: #ty = #init;
+        });
+        ident
+    }
+
+    /// Declares a `static` built on first use (for values that own heap data).
+    fn add_lazy(&mut self, name: &str, doc: &str, ty: TokenStream, init: TokenStream) -> Ident {
+        self.add_static(
+            name,
+            doc,
+            quote!(__sfn::LazyLock<#ty>),
+            quote!(__sfn::LazyLock::new(|| #init)),
+        )
+    }
+
+    /// A path field as a `PathSpec` static; `None` for an absent field.
+    fn path_spec(&mut self, name: &str, field_name: &str, field: &PathField) -> Option<Ident> {
+        let doc = match field {
+            PathField::Default => return None,
+            PathField::Null => format!("`\"{field_name}\": null`"),
+            PathField::Path(p) => format!("`\"{field_name}\": \"{p}\"`"),
+        };
+        let init = values::path_spec(field);
+        Some(self.add_static(name, &doc, quote!(__sfn::dataflow::PathSpec), init))
+    }
+
+    /// A payload template as a lazily built static (`Parameters`,
+    /// `ResultSelector`, `Assign`, ...).
+    fn template(&mut self, name: &str, field_name: &str, t: &Template) -> TokenStream {
+        let init = values::template(t).unwrap_or_else(|| {
+            // Only JSONata states hold JSONata templates, and their arms are
+            // not written here; an empty object keeps the code well-formed.
+            quote!(__sfn::template::Template::Literal(__sfn::Value::Object(
+                __sfn::serde_json::Map::new()
+            )))
+        });
+        let ident = self.add_lazy(
+            name,
+            &format!(
+                "`\"{field_name}\": {}`",
+                values::template_text(t, DOC_TEXT_MAX)
+            ),
+            quote!(__sfn::template::Template),
+            init,
+        );
+        quote!(#ident)
+    }
+
+    /// The `Retry` policies as a static slice (`&[]` when there are none).
+    fn retry(&mut self, retriers: &[Retrier]) -> TokenStream {
+        if retriers.is_empty() {
+            return quote!(&[]);
+        }
+        let policies = retriers.iter().map(|r| {
+            let errors = &r.error_equals;
+            let interval = values::u64_lit(r.interval_seconds);
+            let attempts = values::u64_lit(r.max_attempts);
+            let backoff = values::f64_lit(r.backoff_rate);
+            let max_delay = match r.max_delay_seconds {
+                Some(d) => {
+                    let d = values::u64_lit(d);
+                    quote!(::core::option::Option::Some(#d))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let jitter = r.jitter_full;
+            quote! {
+                __sfn::RetryPolicy {
+                    error_equals: &[#(#errors),*],
+                    interval_seconds: #interval,
+                    max_attempts: #attempts,
+                    backoff_rate: #backoff,
+                    max_delay_seconds: #max_delay,
+                    jitter_full: #jitter,
+                }
+            }
+        });
+        let ident = self.add_static(
+            "RETRY",
+            "`Retry`: the first retrier whose `ErrorEquals` matches decides.",
+            quote!(&[__sfn::RetryPolicy]),
+            quote!(&[#(#policies),*]),
+        );
+        quote!(#ident)
+    }
+
+    /// The arm: its statics, then `body`.
+    fn finish(self, body: TokenStream) -> TokenStream {
+        let statics = self.statics;
+        quote!({
+            #(#statics)*
+            #body
+        })
+    }
+}
+
+/// How much of a template or value the documentation of a static shows.
+const DOC_TEXT_MAX: usize = 160;
+
+/// `exec.context.as_value(), &exec.variables`: the roots besides `$`.
+fn ctx_vars() -> TokenStream {
+    quote!(exec.context.as_value(), &exec.variables)
+}
+
+/// `ctx_vars()` plus the source of randomness, for templates.
+fn ctx_vars_entropy() -> TokenStream {
+    quote!(exec.context.as_value(), &exec.variables, &*exec.entropy)
+}
+
+/// Whether the arm of `state` runs its nested scopes (Parallel branches,
+/// Map processor); it does not when it fails on entry instead.
+pub(crate) fn runs_nested_scopes(state: &State) -> bool {
+    state.query_language == QueryLanguage::JsonPath
+        && match &state.kind {
+            StateKind::Parallel { .. } => true,
+            StateKind::Map(map) => map::runs_processor(map),
+            _ => false,
+        }
+}
+
+/// The arm of state `index` of the scope.
+pub(crate) fn arm(cx: &ScopeCx<'_, '_>, index: usize) -> TokenStream {
+    let state = &cx.scope().scope.states[index];
+    let mut arm = Arm {
+        cx,
+        index,
+        state,
+        statics: Vec::new(),
+    };
+    if state.query_language == QueryLanguage::Jsonata {
+        return arm.finish(jsonata_unsupported());
+    }
+    let body = match &state.kind {
+        StateKind::Pass { result } => pass::pass(&mut arm, result.as_ref()),
+        StateKind::Succeed => pass::succeed(&mut arm),
+        StateKind::Task(task) => task::task(&mut arm, task),
+        StateKind::Choice { choices, default } => choice::choice(&mut arm, choices, *default),
+        StateKind::Wait(wait) => wait::wait(&mut arm, wait),
+        StateKind::Fail { error, cause } => fail::fail(&mut arm, error.as_ref(), cause.as_ref()),
+        StateKind::Parallel { branches, errors } => parallel::parallel(&mut arm, branches, errors),
+        StateKind::Map(map) => map::map(&mut arm, map),
+    };
+    arm.finish(body)
+}
+
+/// The body of a JSONata state, which the runtime cannot evaluate yet.
+fn jsonata_unsupported() -> TokenStream {
+    quote! {
+        // JSONata states compile, but their expressions are not evaluated yet.
+        return ::core::result::Result::Err(__sfn::StatesError::new(
+            __sfn::error::names::QUERY_EVALUATION_ERROR,
+            "JSONata evaluation is not supported yet",
+        ));
+    }
+}
+
+/// A state whose feature is not supported yet: it fails when entered.
+fn unsupported(error: &str, cause: &str) -> TokenStream {
+    quote! {
+        return ::core::result::Result::Err(__sfn::StatesError::new(#error, #cause));
+    }
+}
+
+/// `let effective = ...;`: the state's input after `InputPath`. The raw
+/// input `data` is moved unless `keep_raw` (ResultPath needs it later).
+fn effective_input(arm: &mut Arm<'_, '_, '_>, keep_raw: bool) -> TokenStream {
+    let data = arm.cx.data();
+    match arm.path_spec("INPUT_PATH", "InputPath", &arm.state.io.input_path) {
+        None if keep_raw => quote!(let effective = #data.clone();),
+        None => quote!(let effective = #data;),
+        Some(spec) => {
+            let cv = ctx_vars();
+            quote!(let effective = __sfn::dataflow::input_path(&#spec, &#data, #cv)?;)
+        }
+    }
+}
+
+/// `let effective = ...;` with `Parameters` applied (nothing without it).
+fn parameters(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    let Some(t) = &arm.state.io.parameters else {
+        return quote!();
+    };
+    let t = arm.template("PARAMETERS", "Parameters", t);
+    let cve = ctx_vars_entropy();
+    quote!(let effective = __sfn::dataflow::parameters(&#t, &effective, #cve)?;)
+}
+
+/// Whether ResultPath (of the state or of a catcher) needs the raw input.
+fn needs_raw(result_path: &PathField, catchers: &[Catcher]) -> bool {
+    *result_path != PathField::Default
+        || catchers.iter().any(|c| c.result_path != PathField::Default)
+}
+
+/// An `Assign` template: the statement computing the values against `basis`
+/// (with the variables from before the state), and the statement writing
+/// them. Both empty without `Assign`.
+fn assign(
+    arm: &mut Arm<'_, '_, '_>,
+    name: &str,
+    template: Option<&Template>,
+    basis: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let Some(t) = template else {
+        return (quote!(), quote!());
+    };
+    let t = arm.template(name, "Assign", t);
+    let cve = ctx_vars_entropy();
+    let var = format_ident!("{}", name.to_ascii_lowercase());
+    (
+        quote!(let #var = __sfn::dataflow::assign(&#t, &#basis, #cve)?;),
+        quote!(exec.variables.assign(#var)?;),
+    )
+}
+
+/// From `result` (a Task's, Parallel's or Map's raw result) to the next
+/// state: ResultSelector, Assign (on the selected result), ResultPath into
+/// `data`, OutputPath, then the transition.
+fn process_result(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    let io = &arm.state.io;
+    let select = match &io.result_selector {
+        Some(t) => {
+            let t = arm.template("RESULT_SELECTOR", "ResultSelector", t);
+            let cve = ctx_vars_entropy();
+            quote!(let result = __sfn::dataflow::result_selector(&#t, &result, #cve)?;)
+        }
+        None => quote!(),
+    };
+    let (compute, write) = assign(arm, "ASSIGN", arm.state.assign.as_ref(), &quote!(result));
+    let place = result_path(
+        arm,
+        "RESULT_PATH",
+        &arm.state.io.result_path,
+        &quote!(result),
+    );
+    let output = output_path(arm);
+    let next = transition(arm);
+    quote! {
+        #select
+        #compute
+        #place
+        #output
+        #write
+        #next
+    }
+}
+
+/// `let output = ...;`: `value` placed in `data` by a ResultPath.
+fn result_path(
+    arm: &mut Arm<'_, '_, '_>,
+    name: &str,
+    field: &PathField,
+    value: &TokenStream,
+) -> TokenStream {
+    match arm.path_spec(name, "ResultPath", field) {
+        None => quote!(let output = #value;),
+        Some(spec) => {
+            let data = arm.cx.data();
+            quote!(let output = __sfn::dataflow::result_path(&#spec, #data, #value)?;)
+        }
+    }
+}
+
+/// `let output = ...;` with the state's OutputPath applied (nothing without it).
+fn output_path(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    match arm.path_spec("OUTPUT_PATH", "OutputPath", &arm.state.io.output_path) {
+        None => quote!(),
+        Some(spec) => {
+            let cv = ctx_vars();
+            quote!(let output = __sfn::dataflow::output_path(&#spec, output, #cv)?;)
+        }
+    }
+}
+
+/// Moves on from the state with `output`: to `Next`, or out of the scope.
+fn transition(arm: &Arm<'_, '_, '_>) -> TokenStream {
+    match arm.state.transition {
+        crate::ir::Transition::Next(next) => arm.cx.goto(next),
+        crate::ir::Transition::End | crate::ir::Transition::Choice => {
+            quote!(return ::core::result::Result::Ok(output);)
+        }
+    }
+}
+
+/// The statements after `let outcome = ...;` (the state's work under
+/// Retry): on success [`process_result`]; on an error, the first catcher
+/// that matches places the error output with its ResultPath, runs its
+/// Assign and goes to its `Next`; an error no catcher takes fails the scope.
+fn handle_outcome(arm: &mut Arm<'_, '_, '_>, catchers: &[Catcher]) -> TokenStream {
+    let success = process_result(arm);
+    if catchers.is_empty() {
+        return quote! {
+            let result = outcome?;
+            #success
+        };
+    }
+    let lists = catchers.iter().map(|c| {
+        let errors = &c.error_equals;
+        quote!(&[#(#errors),*])
+    });
+    let catch = arm.add_static(
+        "CATCH",
+        "The `ErrorEquals` of each `Catch`, in order.",
+        quote!(&[&[&str]]),
+        quote!(&[#(#lists),*]),
+    );
+    let handlers: Vec<TokenStream> = catchers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (compute, write) = assign(
+                arm,
+                &format!("CATCH_{i}_ASSIGN"),
+                c.assign.as_ref(),
+                &quote!(error_output),
+            );
+            let place = result_path(
+                arm,
+                &format!("CATCH_{i}_RESULT_PATH"),
+                &c.result_path,
+                &quote!(error_output),
+            );
+            let next = arm.cx.goto(c.next);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote! {
+                ::core::option::Option::Some(#i) => {
+                    let error_output = error.to_error_output();
+                    #compute
+                    #place
+                    #write
+                    #next
+                }
+            }
+        })
+        .collect();
+    quote! {
+        match outcome {
+            ::core::result::Result::Ok(result) => {
+                #success
+            }
+            ::core::result::Result::Err(error) => match __sfn::find_catcher(#catch, &error) {
+                #(#handlers)*
+                _ => return ::core::result::Result::Err(error),
+            },
+        }
+    }
+}
+
+/// `let NAME = ...;`: a non-negative integer from a `...Path` field
+/// (`TimeoutSecondsPath`, `MaxConcurrencyPath`, ...) selected on `effective`.
+fn integer_from_path(
+    arm: &mut Arm<'_, '_, '_>,
+    var: &str,
+    field: &str,
+    path: &sfn_lang::path::Path,
+) -> TokenStream {
+    let stat = arm.add_static(
+        &crate::emit::names::upper_snake_case(field),
+        &format!("`\"{field}\": \"{path}\"`"),
+        quote!(__sfn::sfn_lang::path::Path),
+        values::path(path),
+    );
+    let var = format_ident!("{var}");
+    let text = path.to_string();
+    let cv = ctx_vars();
+    let read = if field == "TimeoutSecondsPath" {
+        // AWS reports a TimeoutSecondsPath that selects nothing as a JSONPath
+        // error (conformance case
+        // `scenarios/test_invalid_jsonpath_ST.INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH`).
+        quote! {
+            let selected = match __sfn::jsonpath::select(&#stat, &roots) {
+                ::core::result::Result::Ok(::core::option::Option::Some(selected)) => selected,
+                _ => return ::core::result::Result::Err(__sfn::dataflow::invalid_path(&#stat, &roots)),
+            };
+            __sfn::expect_seconds_at(#field, #text, ::core::option::Option::Some(&*selected))?
+        }
+    } else {
+        quote! {
+            let selected = __sfn::jsonpath::select(&#stat, &roots).ok().flatten();
+            __sfn::expect_seconds_at(#field, #text, selected.as_deref())?
+        }
+    };
+    quote! {
+        let #var = {
+            let roots = __sfn::jsonpath::Roots::new(&effective, #cv);
+            #read
+        };
+    }
+}

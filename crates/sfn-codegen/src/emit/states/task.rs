@@ -1,0 +1,74 @@
+//! Task states: the effective input goes to the state's `Tasks` method
+//! through `call_task` (TimeoutSeconds, panics) under `with_retry` (Retry);
+//! the result or the caught error goes on as in every state with Catch.
+
+use super::{Arm, ctx_vars_entropy, effective_input, handle_outcome, integer_from_path, needs_raw};
+use crate::ir::{Dynamic, Task};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The body of a Task state's arm.
+pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
+    let keep_raw = needs_raw(&arm.state.io.result_path, &task.errors.catch);
+    let effective = effective_input(arm, keep_raw);
+    // TimeoutSecondsPath reads the input after InputPath, before Parameters.
+    let (timeout_stmt, timeout) = match &task.timeout {
+        Some(Dynamic::Static(seconds)) => {
+            let seconds = super::values::u64_lit(*seconds);
+            (quote!(), quote!(::core::option::Option::Some(#seconds)))
+        }
+        Some(Dynamic::Path(path)) => (
+            integer_from_path(arm, "timeout_seconds", "TimeoutSecondsPath", path),
+            quote!(::core::option::Option::Some(timeout_seconds)),
+        ),
+        // JSONata states are not written here.
+        Some(Dynamic::Jsonata(_)) | None => (quote!(), quote!(::core::option::Option::None)),
+    };
+    let parameters = arm
+        .state
+        .io
+        .parameters
+        .as_ref()
+        .map(|t| arm.template("PARAMETERS", "Parameters", t));
+    let retry = arm.retry(&task.errors.retry);
+    let plan = arm.cx.plan;
+    let method = &plan.tasks[plan.task_index[&(arm.cx.id, arm.index)]].method;
+    let name = &arm.state.name;
+    let resource = &task.resource;
+    let outcome = handle_outcome(arm, &task.errors.catch);
+    let call = quote! {
+        __sfn::call_task(exec, #name, #resource, #timeout, |ctx| {
+            Tasks::#method(&self.tasks, input, ctx)
+        })
+    };
+    let attempt = match parameters {
+        None => quote! {
+            let input = effective.clone();
+            #call
+        },
+        // Parameters are evaluated for each attempt, as `$$.State.RetryCount`
+        // changes from one to the next.
+        Some(parameters) => {
+            let cve = ctx_vars_entropy();
+            quote! {
+                let call = __sfn::dataflow::parameters(&#parameters, &effective, #cve)
+                    .map(|input| #call);
+                async move {
+                    match call {
+                        ::core::result::Result::Ok(call) => call.await,
+                        ::core::result::Result::Err(error) => ::core::result::Result::Err(error),
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        #effective
+        #timeout_stmt
+        let outcome = __sfn::with_retry(exec, #retry, |exec| {
+            #attempt
+        })
+        .await;
+        #outcome
+    }
+}
