@@ -27,6 +27,9 @@ pub mod task;
 pub mod template;
 pub mod variables;
 
+#[cfg(feature = "macros")]
+pub use sfn_macros::{asl, include_asl};
+
 pub use engine::{Settings, StateObserver};
 pub use error::StatesError;
 pub use sfn_lang;
