@@ -108,6 +108,7 @@ impl order::Tasks for Services {
     }
 }
 
+#[cfg_attr(test, allow(dead_code))]
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
     let started = tokio::time::Instant::now();
@@ -121,4 +122,30 @@ async fn main() {
         Err(e) => println!("failed: {e}"),
     }
     println!("virtual time elapsed: {:?}", started.elapsed());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[tokio::test(start_paused = true)]
+    async fn the_order_goes_through_the_restock_loop_and_ships() {
+        let entered = Arc::new(Mutex::new(Vec::new()));
+        let log = entered.clone();
+        let settings = Settings {
+            on_state_entered: Some(StateObserver::new(move |name| log.lock().unwrap().push(name.to_string()))),
+            ..Settings::default()
+        };
+        let started = tokio::time::Instant::now();
+        let machine = order::StateMachine::new(Services::default()).with_settings(settings);
+        let output = machine.run(order()).await.expect("the order ships");
+        assert_eq!(output["Message"], "Your order 42 has been shipped!");
+        let entered = entered.lock().unwrap();
+        // CheckInventory runs twice: out of stock, then in stock after the Wait.
+        assert_eq!(entered.iter().filter(|s| *s == "CheckInventory").count(), 2);
+        assert!(entered.contains(&"WaitForRestock".to_string()) && entered.contains(&"GenerateInvoice".to_string()));
+        // Two days of waiting plus the 2-second retry, in virtual time.
+        assert!(started.elapsed() >= std::time::Duration::from_secs(172_802));
+    }
 }
