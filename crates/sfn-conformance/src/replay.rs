@@ -4,6 +4,12 @@
 //! Map or Parallel state AWS's order of concurrent calls may differ from
 //! ours, so when the case recorded the inputs each call received, a call
 //! takes the first unused result whose recorded input equals its own.
+//!
+//! A result recorded as `timed_out` never answers: the engine's own
+//! `TimeoutSeconds` ends the call, as AWS's did. AWS's history records such
+//! a timeout without a cause, yet hands a Catch `"Cause": ""`
+//! (`error_handling/test_invoke_timeout`); the engine's timeout error has
+//! that shape, a replayed error with no cause would not.
 
 use serde_json::Value;
 use sfn_runtime::{Resources, TaskContext, TaskError};
@@ -73,23 +79,33 @@ pub fn resources(case: &Value) -> Resources {
         let table = table.clone();
         resources = resources.handler(resource, move |input: Value, ctx: TaskContext| {
             let entry = take(&table, ctx.state_name(), &input);
-            async move { entry }
+            async move {
+                match entry {
+                    Answer::Now(result) => result,
+                    Answer::Never => std::future::pending().await,
+                }
+            }
         });
     }
     resources
 }
 
-fn take(
-    table: &Mutex<HashMap<String, Recorded>>,
-    state: &str,
-    input: &Value,
-) -> Result<Value, TaskError> {
+/// What a replayed call does.
+enum Answer {
+    /// Returns the recorded output or error.
+    Now(Result<Value, TaskError>),
+    /// AWS recorded a timeout: never answer, so that the state's
+    /// `TimeoutSeconds` fires.
+    Never,
+}
+
+fn take(table: &Mutex<HashMap<String, Recorded>>, state: &str, input: &Value) -> Answer {
     let mut table = table.lock().unwrap_or_else(|p| p.into_inner());
     let Some(rec) = table.get_mut(state) else {
-        return Err(TaskError::new(
+        return Answer::Now(Err(TaskError::new(
             "Replay.NoRecordedResult",
             format!("the case records no result for Task state '{state}'"),
-        ));
+        )));
     };
     let by_input = (0..rec.results.len()).find(|&i| {
         !rec.used[i]
@@ -98,15 +114,18 @@ fn take(
                 .is_some_and(|r| crate::compare::same(r, input, &[]))
     });
     let Some(i) = by_input.or_else(|| rec.used.iter().position(|u| !u)) else {
-        return Err(TaskError::new(
+        return Answer::Now(Err(TaskError::new(
             "Replay.NoRecordedResult",
             format!("all recorded results of Task state '{state}' are used"),
-        ));
+        )));
     };
     rec.used[i] = true;
     let entry = &rec.results[i];
     if let Some(output) = entry.get("output") {
-        return Ok(output.clone());
+        return Answer::Now(Ok(output.clone()));
+    }
+    if entry.get("timed_out") == Some(&Value::Bool(true)) {
+        return Answer::Never;
     }
     let error = entry
         .get("error")
@@ -118,5 +137,5 @@ fn take(
         (_, Some(j)) => Some(j.to_string()),
         _ => None,
     };
-    Err(TaskError { error, cause })
+    Answer::Now(Err(TaskError { error, cause }))
 }

@@ -44,6 +44,8 @@ pub mod names {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StatesError {
     /// The error name, e.g. `States.Runtime` or a task's own `MyError`.
+    /// Empty for a Fail state without `Error`, which AWS reports as no
+    /// error (see [`ExecutionError::error`](crate::ExecutionError::error)).
     pub error: Cow<'static, str>,
     /// The human-readable cause, if any.
     pub cause: Option<String>,

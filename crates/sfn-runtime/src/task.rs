@@ -136,6 +136,12 @@ impl From<TaskError> for StatesError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecutionError {
     /// The error name, e.g. `States.Runtime` or a task's `MyError`.
+    ///
+    /// Empty when AWS reports no error: a Fail state without `Error` or
+    /// `ErrorPath` fails the execution with neither error nor cause
+    /// (conformance cases `base/test_state_fail_empty`, and
+    /// `scenarios/test_map_state_catch_empty_fail` for one inside a Map
+    /// iteration, which fails the Map and then the execution the same way).
     pub error: String,
     /// The cause, if any.
     pub cause: Option<String>,
@@ -363,6 +369,13 @@ mod tests {
         let e = ExecutionError::from(StatesError::without_cause("MyError"));
         assert_eq!(e.cause, None);
         assert_eq!(e.to_string(), "MyError");
+        // A Fail state without Error: no error name (empty), no cause.
+        let e = ExecutionError::from(StatesError {
+            error: "".into(),
+            cause: None,
+        });
+        assert_eq!(e.error, "");
+        assert_eq!(e.cause, None);
         // A timeout's empty cause is reported as no cause.
         let e = ExecutionError::from(StatesError::new("States.Timeout", ""));
         assert_eq!(e.error, "States.Timeout");

@@ -50,9 +50,22 @@
 //! * A `MaxConcurrencyPath` or `ToleratedFailure*Path` that selects
 //!   nothing: `The <field> field does not reference an input value: <path>`.
 //! * A `TimestampPath` that selects nothing: the `SecondsPath` wording.
-//! * Only JSON numbers are accepted: an integer-valued float (`5.0`) or a
-//!   numeric string (`"5"`) is "not a valid integer" / "cannot be parsed as
-//!   a long value". Integers above `i64::MAX` (Java's `long`) too.
+//! * For `SecondsPath`, `TimestampPath` and the Task `*SecondsPath` fields
+//!   only JSON numbers are accepted: an integer-valued float (`5.0`) or a
+//!   numeric string (`"5"`) "cannot be parsed as a long value". Integers
+//!   above `i64::MAX` (Java's `long`) too.
+//!
+//! # Map fields parse the value's text
+//!
+//! AWS reads the Map fields from the value's text, as its causes suggest
+//! ("refers to value "NoNumber""): a string holding a number is accepted.
+//! Recorded: `MaxConcurrencyPath`, `ToleratedFailureCountPath` and
+//! `ToleratedFailurePercentagePath` selecting the string `"1"` run the Map
+//! (`assign/test_reference_in_map_state_MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH`,
+//! `assign/test_reference_in_map_state_MAP_STATE_REFERENCE_IN_TOLERATED_FAILURE_PATH`).
+//! The text of a JSON number is its JSON text, so `1.5` is still "not a
+//! valid integer"; a string integer must be ASCII digits with an optional
+//! sign (our reading; nothing else is recorded).
 
 use serde_json::Value;
 use sfn_lang::timestamp::{Timestamp, parse_timestamp};
@@ -107,7 +120,12 @@ pub fn expect_tolerated_failure_percentage_at(
     let Some(value) = value else {
         return Err(not_referenced(FIELD, Some(path)));
     };
-    match value.as_f64() {
+    let number = match value {
+        // Map fields parse the value's text (see the module docs).
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|p| p.is_finite()),
+        other => other.as_f64(),
+    };
+    match number {
         Some(p) if (0.0..=100.0).contains(&p) => Ok(p),
         Some(_) => Err(StatesError::runtime(
             "ToleratedFailurePercentage must be between 0 and 100.",
@@ -178,9 +196,23 @@ enum Integer {
     Not,
 }
 
-fn classify(value: &Value) -> Integer {
-    let Value::Number(n) = value else {
-        return Integer::Not;
+/// `parameter` fields (Wait and Task) take JSON numbers only; Map fields
+/// also take a string holding an integer (see the module docs).
+fn classify(value: &Value, parameter: bool) -> Integer {
+    let n = match value {
+        Value::Number(n) => n,
+        Value::String(s) if !parameter => {
+            let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Integer::Not;
+            }
+            return match s.parse::<i64>() {
+                Ok(i) if i >= 0 => Integer::NonNegative(i.unsigned_abs()),
+                Ok(_) => Integer::Negative,
+                Err(_) => Integer::Not,
+            };
+        }
+        _ => return Integer::Not,
     };
     if let Some(u) = n.as_u64() {
         if i64::try_from(u).is_ok() {
@@ -200,7 +232,7 @@ fn integer(field: &str, path: Option<&str>, value: Option<&Value>) -> Result<u64
         return Err(not_referenced(field, path));
     };
     let parameter = is_parameter(field);
-    match classify(value) {
+    match classify(value, parameter) {
         Integer::NonNegative(n) => Ok(n),
         Integer::Negative if parameter => Err(StatesError::runtime(format!(
             "The {field} parameter references a negative value{}",
@@ -346,6 +378,57 @@ mod tests {
             cause(expect_seconds_at("MaxConcurrencyPath", "$.m", None)),
             "The MaxConcurrencyPath field does not reference an input value: $.m"
         );
+    }
+
+    /// AWS accepts the string `"1"` for the Map fields
+    /// (`assign/test_reference_in_map_state_MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH`,
+    /// `..._IN_TOLERATED_FAILURE_PATH`); Wait's `SecondsPath` does not take strings.
+    #[test]
+    fn map_fields_accept_numeric_strings() {
+        assert_eq!(
+            expect_seconds_at("MaxConcurrencyPath", "$m", Some(&json!("1"))),
+            Ok(1)
+        );
+        assert_eq!(
+            expect_seconds_at("ToleratedFailureCountPath", "$c", Some(&json!("+12"))),
+            Ok(12)
+        );
+        assert_eq!(
+            cause(expect_seconds_at(
+                "ToleratedFailureCountPath",
+                "$c",
+                Some(&json!("-1"))
+            )),
+            "ToleratedFailureCount cannot be negative."
+        );
+        for bad in ["1.0", "", "-", " 1", "1e2"] {
+            assert_eq!(
+                cause(expect_seconds_at(
+                    "MaxConcurrencyPath",
+                    "$m",
+                    Some(&json!(bad))
+                )),
+                format!(
+                    "The MaxConcurrencyPath field refers to value \"{bad}\" which is not a valid integer: $m"
+                )
+            );
+        }
+        assert_eq!(
+            expect_tolerated_failure_percentage_at("$p", Some(&json!("1"))),
+            Ok(1.0)
+        );
+        assert_eq!(
+            expect_tolerated_failure_percentage_at("$p", Some(&json!("2.5"))),
+            Ok(2.5)
+        );
+        assert_eq!(
+            cause(expect_tolerated_failure_percentage_at(
+                "$p",
+                Some(&json!("101"))
+            )),
+            "ToleratedFailurePercentage must be between 0 and 100."
+        );
+        assert!(expect_seconds_at("SecondsPath", "$s", Some(&json!("1"))).is_err());
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub(super) fn fail(
     cause: Option<&DynamicString>,
 ) -> TokenStream {
     let error = match error {
-        // No `Error`: AWS reports none; the runtime's error name is then empty.
+        // No `Error`: AWS reports none; the runtime's error name is then empty
+        // (conformance cases `base/test_state_fail_empty`,
+        // `scenarios/test_map_state_catch_empty_fail`).
         None => quote!(::std::borrow::Cow::Borrowed("")),
         Some(DynamicString::Static(s)) => quote!(::std::borrow::Cow::Borrowed(#s)),
         Some(dynamic) => {
