@@ -134,7 +134,9 @@ mod tests {
         let entered = Arc::new(Mutex::new(Vec::new()));
         let log = entered.clone();
         let settings = Settings {
-            on_state_entered: Some(StateObserver::new(move |name| log.lock().unwrap().push(name.to_string()))),
+            on_state_entered: Some(StateObserver::new(move |name| {
+                log.lock().unwrap().push(name.to_string())
+            })),
             ..Settings::default()
         };
         let started = tokio::time::Instant::now();
@@ -144,7 +146,10 @@ mod tests {
         let entered = entered.lock().unwrap();
         // CheckInventory runs twice: out of stock, then in stock after the Wait.
         assert_eq!(entered.iter().filter(|s| *s == "CheckInventory").count(), 2);
-        assert!(entered.contains(&"WaitForRestock".to_string()) && entered.contains(&"GenerateInvoice".to_string()));
+        assert!(
+            entered.contains(&"WaitForRestock".to_string())
+                && entered.contains(&"GenerateInvoice".to_string())
+        );
         // Two days of waiting plus the 2-second retry, in virtual time.
         assert!(started.elapsed() >= std::time::Duration::from_secs(172_802));
     }

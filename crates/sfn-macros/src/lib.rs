@@ -241,6 +241,13 @@ mod tests {
         );
         assert!(!out.contains("compile_error"), "{out}");
         assert!(out.contains("pub (crate) mod ok"), "{out}");
+        // Cargo rebuilds the crate when the workflow file changes: the
+        // expansion includes the file by its absolute path, which rustc
+        // records as a dependency of the crate.
+        let file =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid.asl.json");
+        let tracked = format!("include_str ! ({:?})", file.to_str().unwrap());
+        assert!(out.contains(&tracked), "{tracked} in {out}");
     }
 
     #[test]

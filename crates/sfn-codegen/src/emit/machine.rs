@@ -408,6 +408,23 @@ pub(crate) fn stub(json: Option<&Json>, module: &ModuleSpec) -> TokenStream {
         collect_task_names(json, &mut task_names, 0);
     }
     let mut methods_alloc = super::names::Allocator::snake();
+    // The top-level states, named as the real enum names them, so that code
+    // naming a state reports only the definition's error.
+    let mut variant_names = super::names::Allocator::pascal(&[]);
+    let variants: Vec<_> = json
+        .and_then(|j| j.get("States"))
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, member)| {
+            let text = variant_names.take(
+                &super::names::pascal_case(&member.key),
+                &format!("State{}", i + 1),
+            );
+            super::names::ident(&text)
+        })
+        .collect();
     let methods = task_names.iter().enumerate().map(|(i, n)| {
         let text = methods_alloc.take(&super::names::snake_case(n), &format!("task_{}", i + 1));
         let method = super::names::ident(&text);
@@ -433,7 +450,7 @@ pub(crate) fn stub(json: Option<&Json>, module: &ModuleSpec) -> TokenStream {
             pub const NAME: &str = "";
             /// The states (the definition does not compile).
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub enum State {}
+            pub enum State { #(#variants,)* }
             /// The Task states (the definition does not compile).
             pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
                 #(#methods)*

@@ -255,6 +255,26 @@ impl Reader<'_> {
                 Transition::End
             }
             (None, None) => {
+                // A misspelt `Next` or `End` is reported as an unknown field
+                // with its correction; read it as meant, so that the graph
+                // checks do not add "no transition" and "unreachable" to it.
+                let known = fields::state_fields(ty, QueryLanguage::JsonPath);
+                let known_ata = fields::state_fields(ty, QueryLanguage::Jsonata);
+                let misspelt = v.as_object().into_iter().flatten().find_map(|m| {
+                    let unknown =
+                        !known.contains(&m.key.as_str()) && !known_ata.contains(&m.key.as_str());
+                    unknown
+                        .then(|| suggest(&m.key, ["Next", "End"]))
+                        .flatten()
+                        .map(|meant| (meant, m))
+                });
+                match misspelt {
+                    Some(("Next", m)) if m.value.as_str().is_some() => {
+                        return self.next(&m.value, &join(path, &m.key), index, key);
+                    }
+                    Some(("End", _)) => return Transition::End,
+                    _ => {}
+                }
                 self.diags.error(
                     Self::head(v),
                     path,

@@ -1,6 +1,6 @@
 // The same error with the JSON in a string: the message names the line and
 // column and shows the line.
-sfn_macros::asl!(pub mod order, r#"{
+sfn_runtime::asl!(pub mod order, r#"{
   "StartAt": "Validate",
   "States": {
     "Validate": { "Type": "Pass", "Next": "Shipp" },

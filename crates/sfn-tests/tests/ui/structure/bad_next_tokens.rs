@@ -1,6 +1,6 @@
 // A dangling `Next` in JSON written as tokens: the error points at the
 // token, and the stub module keeps `main` free of further errors.
-sfn_macros::asl!(pub mod order, {
+sfn_runtime::asl!(pub mod order, {
     "StartAt": "Validate",
     "States": {
         "Validate": { "Type": "Pass", "Next": "Shipp" },

@@ -1,5 +1,5 @@
 // A Task state without its handler method is a compile error in the impl.
-sfn_macros::asl!(pub mod order, {
+sfn_runtime::asl!(pub mod order, {
     "StartAt": "Charge",
     "States": {
         "Charge": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Charge", "Next": "Ship" },
