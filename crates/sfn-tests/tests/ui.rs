@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 /// against `CARGO_MANIFEST_DIR`, which for a trybuild case is trybuild's own
 /// project under `<target>/tests/trybuild/sfn-tests`; the files are copied
 /// there so that the cases name them as a user's crate would.
-const INCLUDED: [&str; 1] = ["tests/ui/include/invalid.asl.json"];
+const INCLUDED: [&str; 2] = [
+    "tests/ui/include/invalid.asl.json",
+    "tests/ui/include/order_processing_days.asl.json",
+];
 
 /// The cargo target directory: this test binary is `<target>/<profile>/deps/ui-*`.
 fn target_dir() -> PathBuf {
