@@ -1,7 +1,14 @@
 //! The context object, `$$` in JSONPath mode (`$states.context` in JSONata).
 //!
-//! A [`Context`] holds the `$$` document as one JSON value, so that paths
-//! evaluate against it directly ([`Context::as_value`]). It is built once per
+//! A [`Context`] holds the `$$` document in two parts: `Execution` and
+//! `StateMachine`, fixed for the whole execution and shared (behind an
+//! `Arc`) by every branch, iteration and task call, and the small members
+//! that change from state to state (`State`, `Task`, `Map`). Copying a
+//! context for a Map iteration or a task call therefore never copies
+//! `Execution.Input`. Paths evaluate against it through
+//! [`ContextObject`](crate::jsonpath::ContextObject): `$$.Execution.Input.x`
+//! reads the shared part in place; only a path over the whole object (`$$`)
+//! builds the full document ([`Context::to_value`]). It is built once per
 //! execution from an [`ExecutionInfo`] and then updated in place as the
 //! execution moves: [`Context::enter_state`] when a state is entered,
 //! [`Context::set_retry_count`] for each Retry attempt and
@@ -43,8 +50,12 @@
 //! * Timestamps are ISO 8601 in UTC with milliseconds and `Z`
 //!   ([`format_timestamp`]).
 
+use std::sync::{Arc, OnceLock};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
+
+use crate::jsonpath::ContextObject;
 
 /// What the context object says about the execution and its state machine,
 /// fixed for the whole execution.
@@ -72,8 +83,57 @@ pub struct ExecutionInfo {
 /// iteration of it), kept as the JSON document `$$` evaluates against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Context {
-    /// Always an object with at least `Execution` and `StateMachine`.
-    doc: Value,
+    /// `Execution` and `StateMachine`.
+    shared: Arc<Map<String, Value>>,
+    /// `State`, once a state was entered (or a retry count set).
+    state: Option<StateEntry>,
+    /// `Task` and `Map`, as they are set.
+    local: Map<String, Value>,
+}
+
+/// `$$.State`, kept as its parts: entering a state, which every transition
+/// does, only records a name and a time; the JSON object (with its
+/// formatted timestamp) is built when a path or a task reads it.
+#[derive(Clone, Debug)]
+struct StateEntry {
+    /// `Name` (empty with `entered` unset: a retry count set before any
+    /// state was entered).
+    name: String,
+    /// `EnteredTime`.
+    entered: Option<DateTime<Utc>>,
+    /// `RetryCount`, where set.
+    retry_count: Option<u32>,
+    /// The `State` object, built on first read.
+    doc: OnceLock<Value>,
+}
+
+impl StateEntry {
+    fn to_value(&self) -> Value {
+        let mut state = Map::new();
+        if let Some(entered) = self.entered {
+            state.insert("Name".into(), Value::String(self.name.clone()));
+            state.insert(
+                "EnteredTime".into(),
+                Value::String(format_timestamp(entered)),
+            );
+        }
+        if let Some(n) = self.retry_count {
+            state.insert("RetryCount".into(), Value::from(n));
+        }
+        Value::Object(state)
+    }
+
+    fn doc(&self) -> &Value {
+        self.doc.get_or_init(|| self.to_value())
+    }
+}
+
+impl PartialEq for StateEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.entered == other.entered
+            && self.retry_count == other.retry_count
+    }
 }
 
 /// Formats a time as AWS does in the context object and in execution
@@ -104,11 +164,13 @@ impl Context {
             Value::String(info.state_machine_name.clone()),
         );
 
-        let mut doc = Map::new();
-        doc.insert("Execution".into(), Value::Object(execution));
-        doc.insert("StateMachine".into(), Value::Object(state_machine));
+        let mut shared = Map::new();
+        shared.insert("Execution".into(), Value::Object(execution));
+        shared.insert("StateMachine".into(), Value::Object(state_machine));
         Context {
-            doc: Value::Object(doc),
+            shared: Arc::new(shared),
+            state: None,
+            local: Map::new(),
         }
     }
 
@@ -116,33 +178,41 @@ impl Context {
     /// `State` becomes `{"Name", "EnteredTime"}` (any `RetryCount` is
     /// dropped) and any task token is cleared. `Map` is left as it is.
     pub fn enter_state(&mut self, name: &str, entered_time: DateTime<Utc>) {
-        let mut state = Map::new();
-        state.insert("Name".into(), Value::String(name.to_owned()));
-        state.insert(
-            "EnteredTime".into(),
-            Value::String(format_timestamp(entered_time)),
-        );
-        self.update(|doc| {
-            doc.insert("State".into(), Value::Object(state));
-            doc.shift_remove("Task");
-        });
+        match &mut self.state {
+            Some(state) => {
+                // Reuse the name's buffer: no allocation per transition.
+                state.name.clear();
+                state.name.push_str(name);
+                state.entered = Some(entered_time);
+                state.retry_count = None;
+                state.doc = OnceLock::new();
+            }
+            None => {
+                self.state = Some(StateEntry {
+                    name: name.to_owned(),
+                    entered: Some(entered_time),
+                    retry_count: None,
+                    doc: OnceLock::new(),
+                });
+            }
+        }
+        if !self.local.is_empty() {
+            self.local.shift_remove("Task");
+        }
     }
 
     /// Sets `State.RetryCount`: 0 for the first attempt of a state with
     /// Retry (AWS shows it in Task states), then the number of retries so
     /// far. Creates an empty `State` if no state was entered.
     pub fn set_retry_count(&mut self, n: u32) {
-        self.update(|doc| {
-            let state = doc
-                .entry("State")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !state.is_object() {
-                *state = Value::Object(Map::new());
-            }
-            if let Value::Object(state) = state {
-                state.insert("RetryCount".into(), Value::from(n));
-            }
+        let state = self.state.get_or_insert_with(|| StateEntry {
+            name: String::new(),
+            entered: None,
+            retry_count: None,
+            doc: OnceLock::new(),
         });
+        state.retry_count = Some(n);
+        state.doc = OnceLock::new();
     }
 
     /// Sets `Task.Token` (a callback task's token), or removes `Task` with
@@ -164,8 +234,7 @@ impl Context {
     /// for evaluating a Map state's `ItemSelector` (or legacy `Parameters`)
     /// for the item at `index`.
     ///
-    /// This copies the whole document, `Execution.Input` included; a caller
-    /// that owns its context can use [`Context::set_map_item`] instead.
+    /// The copy shares `Execution` and `StateMachine` with this context.
     pub fn with_map_item(&self, index: usize, value: Value) -> Context {
         let mut context = self.clone();
         context.set_map_item(Some((index, value)));
@@ -190,29 +259,53 @@ impl Context {
         });
     }
 
-    /// The `$$` document.
-    pub fn as_value(&self) -> &Value {
-        &self.doc
+    /// The whole `$$` document, built from its parts (it copies
+    /// `Execution.Input`: paths read the parts in place instead).
+    pub fn to_value(&self) -> Value {
+        let mut doc = (*self.shared).clone();
+        if let Some(state) = &self.state {
+            doc.insert("State".into(), state.doc().clone());
+        }
+        doc.extend(self.local.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Value::Object(doc)
+    }
+
+    /// The top-level member `key` of `$$` (`Execution`, `StateMachine`,
+    /// `State`, `Task` or `Map`), if present.
+    pub fn member(&self, key: &str) -> Option<&Value> {
+        if key == "State" {
+            return self.state.as_ref().map(StateEntry::doc);
+        }
+        self.local.get(key).or_else(|| self.shared.get(key))
     }
 
     /// `$$.State.Name`, once a state has been entered.
     pub fn state_name(&self) -> Option<&str> {
-        self.doc.get("State")?.get("Name")?.as_str()
+        let state = self.state.as_ref()?;
+        state.entered.map(|_| state.name.as_str())
     }
 
     /// `$$.Execution.Input`.
     pub fn execution_input(&self) -> &Value {
-        self.doc
+        self.shared
             .get("Execution")
             .and_then(|e| e.get("Input"))
             .unwrap_or(&Value::Null)
     }
 
-    /// Applies `f` to the top-level members (`doc` is always an object).
+    /// Applies `f` to the members `Task` and `Map`.
     fn update(&mut self, f: impl FnOnce(&mut Map<String, Value>)) {
-        if let Value::Object(members) = &mut self.doc {
-            f(members);
-        }
+        f(&mut self.local);
+    }
+}
+
+impl ContextObject for Context {
+    fn member(&self, key: &str) -> Option<&Value> {
+        Context::member(self, key)
+    }
+
+    fn to_value(&self) -> Value {
+        Context::to_value(self)
     }
 }
 
@@ -267,8 +360,8 @@ mod tests {
     fn pass_state_context_matches_recording() {
         let mut context = Context::new(&info(json!({"input-value": 0})));
         context.enter_state("TestState", at(1_553_631_253_193));
-        let doc = context.as_value();
-        assert_eq!(keys(doc), ["Execution", "StateMachine", "State"]);
+        let doc = context.to_value();
+        assert_eq!(keys(&doc), ["Execution", "StateMachine", "State"]);
         assert_eq!(
             keys(&doc["Execution"]),
             [
@@ -312,8 +405,8 @@ mod tests {
         let mut context = Context::new(&info(json!({"message": "TestMessage"})));
         context.enter_state("QueryValues1", at(1));
         context.enter_state("QueryValues2", at(2));
-        let doc = context.as_value();
-        assert_eq!(keys(doc), ["Execution", "StateMachine", "State"]);
+        let doc = context.to_value();
+        assert_eq!(keys(&doc), ["Execution", "StateMachine", "State"]);
         assert_eq!(doc["State"]["Name"], json!("QueryValues2"));
         assert_eq!(
             doc["State"]["EnteredTime"],
@@ -331,7 +424,7 @@ mod tests {
         context.enter_state("InvokeLambdaWithRetry", at(5));
         for attempt in 0..4 {
             context.set_retry_count(attempt);
-            let doc = context.as_value();
+            let doc = context.to_value();
             assert_eq!(keys(&doc["State"]), ["Name", "EnteredTime", "RetryCount"]);
             assert_eq!(doc["State"]["RetryCount"], json!(attempt));
             assert_eq!(doc["State"]["Name"], json!("InvokeLambdaWithRetry"));
@@ -339,14 +432,14 @@ mod tests {
         }
         // The next state starts without a RetryCount.
         context.enter_state("HandleError", at(6));
-        assert_eq!(keys(&context.as_value()["State"]), ["Name", "EnteredTime"]);
+        assert_eq!(keys(&context.to_value()["State"]), ["Name", "EnteredTime"]);
     }
 
     #[test]
     fn retry_count_before_any_state() {
         let mut context = Context::new(&info(json!({})));
         context.set_retry_count(2);
-        assert_eq!(context.as_value()["State"], json!({"RetryCount": 2}));
+        assert_eq!(context.to_value()["State"], json!({"RetryCount": 2}));
     }
 
     #[test]
@@ -354,14 +447,14 @@ mod tests {
         let mut context = Context::new(&info(json!({})));
         context.enter_state("Wait", at(1));
         context.set_task_token(Some("tok-1"));
-        assert_eq!(context.as_value()["Task"], json!({"Token": "tok-1"}));
+        assert_eq!(context.to_value()["Task"], json!({"Token": "tok-1"}));
         context.set_task_token(None);
-        assert!(context.as_value().get("Task").is_none());
+        assert!(context.to_value().get("Task").is_none());
         context.set_task_token(Some("tok-2"));
         context.enter_state("Next", at(2));
-        assert!(context.as_value().get("Task").is_none());
+        assert!(context.to_value().get("Task").is_none());
         assert_eq!(
-            keys(context.as_value()),
+            keys(&context.to_value()),
             ["Execution", "StateMachine", "State"]
         );
     }
@@ -377,16 +470,16 @@ mod tests {
         let item = json!({"prod": "R31", "dest-code": 9511, "quantity": 1344});
         let with_item = context.with_map_item(0, item.clone());
         assert_eq!(
-            with_item.as_value()["Map"],
+            with_item.to_value()["Map"],
             json!({"Item": {"Index": 0, "Value": item}})
         );
         // The original is unchanged.
-        assert!(context.as_value().get("Map").is_none());
+        assert!(context.to_value().get("Map").is_none());
 
         context.set_map_item(Some((4, json!("x"))));
-        assert_eq!(context.as_value()["Map"]["Item"]["Index"], json!(4));
+        assert_eq!(context.to_value()["Map"]["Item"]["Index"], json!(4));
         context.set_map_item(None);
-        assert!(context.as_value().get("Map").is_none());
+        assert!(context.to_value().get("Map").is_none());
     }
 
     #[test]
@@ -394,7 +487,7 @@ mod tests {
         let mut i = info(json!(null));
         i.redrive_count = 3;
         let context = Context::new(&i);
-        assert_eq!(context.as_value()["Execution"]["RedriveCount"], json!(3));
+        assert_eq!(context.to_value()["Execution"]["RedriveCount"], json!(3));
         assert_eq!(context.state_name(), None);
         assert_eq!(context.execution_input(), &Value::Null);
     }

@@ -56,7 +56,7 @@ use sfn_lang::path::{Path, Root, Segment, Selector};
 
 use crate::error::StatesError;
 use crate::intrinsics::Entropy;
-use crate::jsonpath::{self, PathError, Roots, Variables};
+use crate::jsonpath::{self, ContextObject, PathError, Roots, Variables};
 use crate::template::{self, Template};
 use crate::variables::VariableStore;
 
@@ -89,7 +89,7 @@ pub enum PathSpec {
 pub fn input_path(
     path: &PathSpec,
     input: &Value,
-    context: &Value,
+    context: &dyn ContextObject,
     vars: &dyn Variables,
 ) -> Result<Value, StatesError> {
     match path {
@@ -111,7 +111,7 @@ pub fn input_path(
 pub fn parameters(
     t: &Template,
     effective_input: &Value,
-    context: &Value,
+    context: &dyn ContextObject,
     vars: &dyn Variables,
     entropy: &dyn Entropy,
 ) -> Result<Value, StatesError> {
@@ -127,7 +127,7 @@ pub fn parameters(
 pub fn result_selector(
     t: &Template,
     result: &Value,
-    context: &Value,
+    context: &dyn ContextObject,
     vars: &dyn Variables,
     entropy: &dyn Entropy,
 ) -> Result<Value, StatesError> {
@@ -169,7 +169,7 @@ pub fn result_path(path: &PathSpec, raw_input: Value, result: Value) -> Result<V
 pub fn output_path(
     path: &PathSpec,
     doc: Value,
-    context: &Value,
+    context: &dyn ContextObject,
     vars: &dyn Variables,
 ) -> Result<Value, StatesError> {
     match path {
@@ -220,7 +220,7 @@ pub fn output_path(
 pub fn assign(
     t: &Template,
     basis: &Value,
-    context: &Value,
+    context: &dyn ContextObject,
     vars: &VariableStore,
     entropy: &dyn Entropy,
 ) -> Result<Map<String, Value>, StatesError> {

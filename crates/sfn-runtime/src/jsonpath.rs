@@ -215,13 +215,35 @@ impl Variables for NoVariables {
     }
 }
 
+/// What `$$` refers to: the context object, which may be kept in parts
+/// ([`crate::context::Context`] shares `Execution` between branches and
+/// iterations). A path `$$.Name…` reads the member `Name` in place; only a
+/// path over the whole object builds it ([`ContextObject::to_value`]).
+pub trait ContextObject: Send + Sync {
+    /// The top-level member `key`, if present.
+    fn member(&self, key: &str) -> Option<&Value>;
+    /// The whole object.
+    fn to_value(&self) -> Value;
+}
+
+/// A context object held as one JSON document.
+impl ContextObject for Value {
+    fn member(&self, key: &str) -> Option<&Value> {
+        self.get(key)
+    }
+
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
 /// The three documents a path can start from.
 #[derive(Clone, Copy)]
 pub struct Roots<'a> {
     /// What `$` refers to: the input of the field being evaluated.
     pub input: &'a Value,
     /// What `$$` refers to: the context object.
-    pub context: &'a Value,
+    pub context: &'a dyn ContextObject,
     /// What `$name` refers to: the workflow variables in scope.
     pub variables: &'a dyn Variables,
 }
@@ -232,7 +254,11 @@ static NULL: Value = Value::Null;
 impl<'a> Roots<'a> {
     /// Roots from their three parts.
     #[must_use]
-    pub fn new(input: &'a Value, context: &'a Value, variables: &'a dyn Variables) -> Self {
+    pub fn new(
+        input: &'a Value,
+        context: &'a dyn ContextObject,
+        variables: &'a dyn Variables,
+    ) -> Self {
         Roots {
             input,
             context,
@@ -256,7 +282,7 @@ impl fmt::Debug for Roots<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Roots")
             .field("input", self.input)
-            .field("context", self.context)
+            .field("context", &self.context.to_value())
             .finish_non_exhaustive()
     }
 }
@@ -293,8 +319,35 @@ impl std::error::Error for PathError {}
 ///
 /// [`PathError::NoSuchVariable`] when the path starts with an unknown `$name`.
 pub fn select<'v>(path: &Path, roots: &Roots<'v>) -> Result<Option<Cow<'v, Value>>, PathError> {
+    if path.root == Root::Context {
+        return Ok(select_context(roots.context, &path.segments));
+    }
     let doc = root_document(path, roots)?;
     Ok(select_from(doc, &path.segments))
+}
+
+/// [`select`] for a `$$` path: `$$.Name…` starts from the member in place.
+fn select_context<'v>(
+    context: &'v dyn ContextObject,
+    segments: &[Segment],
+) -> Option<Cow<'v, Value>> {
+    if let Some((Segment::Child(Selector::Name(name)), rest)) = segments.split_first() {
+        // A filter may refer to the whole object (`$`): build it then.
+        if !rest.iter().any(|s| {
+            matches!(
+                s,
+                Segment::Child(Selector::Filter(_)) | Segment::Descendant(_)
+            )
+        }) {
+            return match context.member(name) {
+                Some(doc) => select_from(doc, rest),
+                None if rest.is_empty() => None,
+                None => select_from(&NULL, rest),
+            };
+        }
+    }
+    let whole = context.to_value();
+    select_from(&whole, segments).map(|found| Cow::Owned(found.into_owned()))
 }
 
 /// Evaluates `path` against one explicit document, whatever its root: `$…`
@@ -381,9 +434,16 @@ pub fn normalized(path: &Path) -> String {
 /// first form. An unknown variable gives the [`PathError`] text.
 #[must_use]
 pub fn no_result_cause(path: &Path, roots: &Roots<'_>) -> String {
+    let whole;
     let doc = match root_document(path, roots) {
         Ok(doc) => doc,
         Err(e) => return e.to_string(),
+    };
+    let doc = if path.root == Root::Context {
+        whole = roots.context.to_value();
+        &whole
+    } else {
+        doc
     };
     let full = || format!("No results for path: {}", normalized(path));
     let segments: &[Segment] = &path.segments;
@@ -458,7 +518,8 @@ fn root_document<'v>(path: &Path, roots: &Roots<'v>) -> Result<&'v Value, PathEr
     let variables: &'v dyn Variables = roots.variables;
     match &path.root {
         Root::Input => Ok(roots.input),
-        Root::Context => Ok(roots.context),
+        // `select` and `no_result_cause` read `$$` through `ContextObject`.
+        Root::Context => Ok(&NULL),
         Root::Variable(name) => variables
             .get(name)
             .ok_or_else(|| PathError::NoSuchVariable(name.to_string())),

@@ -23,17 +23,30 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::{StatesError, names};
+use crate::jsonpath::ContextObject;
 
 /// What a Task handler sees besides its input: which state is running,
 /// which Resource it names, how many times it was retried, and the whole
 /// context object (`$$`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TaskContext {
     state_name: String,
     resource: String,
     task_token: Option<String>,
     retry_count: u32,
-    context: Value,
+    /// Shared, not copied: the engine's context shares `Execution.Input`.
+    context: Arc<dyn ContextObject>,
+}
+
+impl fmt::Debug for TaskContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskContext")
+            .field("state_name", &self.state_name)
+            .field("resource", &self.resource)
+            .field("task_token", &self.task_token)
+            .field("retry_count", &self.retry_count)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TaskContext {
@@ -60,17 +73,29 @@ impl TaskContext {
         self.retry_count
     }
 
-    /// The whole context object, `$$`, as the state sees it.
-    pub fn context(&self) -> &Value {
-        &self.context
+    /// The whole context object, `$$`, as the state sees it (built on each
+    /// call: it copies `Execution.Input`; see [`TaskContext::context_member`]).
+    pub fn context(&self) -> Value {
+        self.context.to_value()
+    }
+
+    /// One top-level member of the context object (`Execution`,
+    /// `StateMachine`, `State`, `Task`, `Map`), read in place.
+    pub fn context_member(&self, key: &str) -> Option<&Value> {
+        self.context.member(key)
     }
 
     /// Builds a context; the task token is read from `$$.Task.Token`.
     /// Called by the engine, not by applications.
     #[doc(hidden)]
-    pub fn new(state_name: &str, resource: &str, context: Value, retry_count: u32) -> Self {
+    pub fn new(
+        state_name: &str,
+        resource: &str,
+        context: impl ContextObject + 'static,
+        retry_count: u32,
+    ) -> Self {
         let task_token = context
-            .get("Task")
+            .member("Task")
             .and_then(|task| task.get("Token"))
             .and_then(Value::as_str)
             .map(str::to_owned);
@@ -79,7 +104,7 @@ impl TaskContext {
             resource: resource.to_owned(),
             task_token,
             retry_count,
-            context,
+            context: Arc::new(context),
         }
     }
 }
@@ -338,7 +363,8 @@ mod tests {
         assert_eq!(ctx.resource(), ECHO);
         assert_eq!(ctx.retry_count(), 2);
         assert_eq!(ctx.task_token(), Some("tok-1"));
-        assert_eq!(ctx.context(), &doc);
+        assert_eq!(ctx.context(), doc);
+        assert_eq!(ctx.context_member("State"), Some(&doc["State"]));
         let without = TaskContext::new("Ship", ECHO, json!({"State": {}}), 0);
         assert_eq!(without.task_token(), None);
     }

@@ -333,13 +333,13 @@ impl<T: Tasks> StateMachine<T> {
                     let effective = __sfn::dataflow::input_path(
                         &INPUT_PATH,
                         &data,
-                        exec.context.as_value(),
+                        &exec.context,
                         &exec.variables,
                     )?;
                     let effective = __sfn::dataflow::parameters(
                         &PARAMETERS,
                         &effective,
-                        exec.context.as_value(),
+                        &exec.context,
                         &exec.variables,
                         &*exec.entropy,
                     )?;
@@ -426,7 +426,7 @@ impl<T: Tasks> StateMachine<T> {
                     let rule: usize = {
                         let roots = __sfn::jsonpath::Roots::new(
                             &effective,
-                            exec.context.as_value(),
+                            &exec.context,
                             &exec.variables,
                         );
                         if __sfn::choice::is(
@@ -508,7 +508,7 @@ impl<T: Tasks> StateMachine<T> {
                     let output = __sfn::dataflow::output_path(
                         &OUTPUT_PATH,
                         output,
-                        exec.context.as_value(),
+                        &exec.context,
                         &exec.variables,
                     )?;
                     state = State::Done;
@@ -545,7 +545,7 @@ impl<T: Tasks> StateMachine<T> {
                                 &CAUSE_PATH,
                                 &__sfn::jsonpath::Roots::new(
                                     &data,
-                                    exec.context.as_value(),
+                                    &exec.context,
                                     &exec.variables,
                                 ),
                             ) {

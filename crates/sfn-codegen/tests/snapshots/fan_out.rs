@@ -425,7 +425,7 @@ impl<T: Tasks> StateMachine<T> {
                                 let call = __sfn::dataflow::parameters(
                                         &PARAMETERS,
                                         &effective,
-                                        exec.context.as_value(),
+                                        &exec.context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )
@@ -452,7 +452,7 @@ impl<T: Tasks> StateMachine<T> {
                             let result = __sfn::dataflow::result_selector(
                                 &RESULT_SELECTOR,
                                 &result,
-                                exec.context.as_value(),
+                                &exec.context,
                                 &exec.variables,
                                 &*exec.entropy,
                             )?;
@@ -604,7 +604,7 @@ impl<T: Tasks> StateMachine<T> {
                 let items = match __sfn::dataflow::input_path(
                     &ITEMS_PATH,
                     &effective,
-                    exec.context.as_value(),
+                    &exec.context,
                     &exec.variables,
                 )? {
                     __sfn::Value::Array(items) => items,
@@ -635,7 +635,7 @@ impl<T: Tasks> StateMachine<T> {
                                     __sfn::dataflow::parameters(
                                         &ITEM_SELECTOR,
                                         &effective,
-                                        context.as_value(),
+                                        &context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )
@@ -744,7 +744,7 @@ impl<T: Tasks> StateMachine<T> {
                 let effective = __sfn::dataflow::parameters(
                     &PARAMETERS,
                     &effective,
-                    exec.context.as_value(),
+                    &exec.context,
                     &exec.variables,
                     &*exec.entropy,
                 )?;

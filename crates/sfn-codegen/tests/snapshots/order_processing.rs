@@ -732,7 +732,7 @@ impl<T: Tasks> StateMachine<T> {
                     let rule: usize = {
                         let roots = __sfn::jsonpath::Roots::new(
                             &effective,
-                            exec.context.as_value(),
+                            &exec.context,
                             &exec.variables,
                         );
                         if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
@@ -829,7 +829,7 @@ impl<T: Tasks> StateMachine<T> {
                                 let call = __sfn::dataflow::parameters(
                                         &PARAMETERS,
                                         &effective,
-                                        exec.context.as_value(),
+                                        &exec.context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )
@@ -905,7 +905,7 @@ impl<T: Tasks> StateMachine<T> {
                     let rule: usize = {
                         let roots = __sfn::jsonpath::Roots::new(
                             &effective,
-                            exec.context.as_value(),
+                            &exec.context,
                             &exec.variables,
                         );
                         if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
@@ -975,7 +975,7 @@ impl<T: Tasks> StateMachine<T> {
                                 let call = __sfn::dataflow::parameters(
                                         &PARAMETERS,
                                         &effective,
-                                        exec.context.as_value(),
+                                        &exec.context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )
@@ -1118,7 +1118,7 @@ impl<T: Tasks> StateMachine<T> {
                                 let call = __sfn::dataflow::parameters(
                                         &PARAMETERS,
                                         &effective,
-                                        exec.context.as_value(),
+                                        &exec.context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )
@@ -1208,7 +1208,7 @@ impl<T: Tasks> StateMachine<T> {
                                 let call = __sfn::dataflow::parameters(
                                         &PARAMETERS,
                                         &effective,
-                                        exec.context.as_value(),
+                                        &exec.context,
                                         &exec.variables,
                                         &*exec.entropy,
                                     )

@@ -208,7 +208,7 @@ mod tests {
     fn new_execution_fills_the_context_object() {
         let before = Utc::now();
         let exec = Execution::new("OrderMachine", &json!({"orderId": "42"}), Arc::default());
-        let doc = exec.context.as_value();
+        let doc = exec.context.to_value();
         let name = doc["Execution"]["Name"].as_str().unwrap();
         let uuid = uuid::Uuid::parse_str(name).unwrap();
         assert_eq!(uuid.get_version_num(), 4);
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn execution_names_come_from_entropy() {
         let exec = execution();
-        let doc = exec.context.as_value();
+        let doc = exec.context.to_value();
         assert_eq!(
             doc["Execution"]["Name"],
             json!("01234567-89ab-4def-8123-456789abcdef")
@@ -262,8 +262,8 @@ mod tests {
         let a = Execution::new("M", &json!(null), Arc::default());
         let b = Execution::new("M", &json!(null), Arc::default());
         assert_ne!(
-            a.context.as_value()["Execution"]["Name"],
-            b.context.as_value()["Execution"]["Name"]
+            a.context.to_value()["Execution"]["Name"],
+            b.context.to_value()["Execution"]["Name"]
         );
     }
 
@@ -272,7 +272,7 @@ mod tests {
         let mut exec = execution();
         exec.context.set_task_token(Some("tok"));
         exec.enter("Validate");
-        let doc = exec.context.as_value();
+        let doc = exec.context.to_value();
         assert_eq!(doc["State"]["Name"], json!("Validate"));
         let keys: Vec<&String> = doc["State"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["Name", "EnteredTime"]);
@@ -306,10 +306,10 @@ mod tests {
         exec.enter("MapState");
         let child = exec.child_for_item(4, json!({"sku": "a"}));
         assert_eq!(
-            child.context.as_value()["Map"],
+            child.context.to_value()["Map"],
             json!({"Item": {"Index": 4, "Value": {"sku": "a"}}})
         );
-        assert!(exec.context.as_value().get("Map").is_none());
+        assert!(exec.context.to_value().get("Map").is_none());
         assert_eq!(child.variables.scopes().len(), 2);
         assert_eq!(child.settings.inline_map_concurrency_cap, 3);
         let debug = format!("{child:?}");

@@ -386,7 +386,7 @@ mod tests {
         assert_eq!(out, err("E"));
         assert_eq!(seen, [json!(0)]);
         assert_eq!(
-            exec.context.as_value()["State"]["Name"],
+            exec.context.to_value()["State"]["Name"],
             json!("Task"),
             "entering is kept"
         );

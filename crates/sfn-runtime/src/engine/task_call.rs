@@ -48,13 +48,13 @@ where
     C: FnOnce(TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, TaskError>> + Send,
 {
-    let context = exec.context.as_value();
-    let retry_count = context
-        .get("State")
+    let retry_count = exec
+        .context
+        .member("State")
         .and_then(|state| state.get("RetryCount"))
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
-    let ctx = TaskContext::new(state_name, resource, context.clone(), retry_count);
+    let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
     // Creating the future runs user code too (a handler that is not an
     // `async fn` may panic before returning its future).
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));

@@ -47,5 +47,5 @@ pub(crate) fn execution_with(entropy: FixedEntropy, settings: Settings) -> Execu
 
 /// `$$.State.RetryCount` of an execution, if set.
 pub(crate) fn retry_count(exec: &Execution) -> Option<&Value> {
-    exec.context.as_value().get("State")?.get("RetryCount")
+    exec.context.member("State")?.get("RetryCount")
 }

@@ -57,7 +57,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                             __sfn::dataflow::parameters(
                                 &#t,
                                 &effective,
-                                context.as_value(),
+                                &context,
                                 &exec.variables,
                                 &*exec.entropy,
                             )

@@ -198,14 +198,14 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
 /// How much of a template or value the documentation of a static shows.
 const DOC_TEXT_MAX: usize = 160;
 
-/// `exec.context.as_value(), &exec.variables`: the roots besides `$`.
+/// `&exec.context, &exec.variables`: the roots besides `$`.
 fn ctx_vars() -> TokenStream {
-    quote!(exec.context.as_value(), &exec.variables)
+    quote!(&exec.context, &exec.variables)
 }
 
 /// `ctx_vars()` plus the source of randomness, for templates.
 fn ctx_vars_entropy() -> TokenStream {
-    quote!(exec.context.as_value(), &exec.variables, &*exec.entropy)
+    quote!(&exec.context, &exec.variables, &*exec.entropy)
 }
 
 /// Whether the arm of `state` runs its nested scopes (Parallel branches,
