@@ -51,6 +51,7 @@
 //!   ([`format_timestamp`]).
 
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
@@ -99,22 +100,37 @@ struct StateEntry {
     /// `Name` (empty with `entered` unset: a retry count set before any
     /// state was entered).
     name: String,
-    /// `EnteredTime`.
-    entered: Option<DateTime<Utc>>,
+    /// `EnteredTime` (a `SystemTime`: reading the clock is all a
+    /// transition pays; the calendar conversion is done on read).
+    entered: Option<Entered>,
     /// `RetryCount`, where set.
     retry_count: Option<u32>,
     /// The `State` object, built on first read.
     doc: OnceLock<Value>,
 }
 
+/// When a state was entered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Entered {
+    /// At this time.
+    At(SystemTime),
+    /// Not recorded: the state never reads it (see
+    /// [`Context::enter_state_untimed`]).
+    Unrecorded,
+}
+
 impl StateEntry {
     fn to_value(&self) -> Value {
         let mut state = Map::new();
         if let Some(entered) = self.entered {
+            let entered = match entered {
+                Entered::At(t) => t,
+                Entered::Unrecorded => SystemTime::now(),
+            };
             state.insert("Name".into(), Value::String(self.name.clone()));
             state.insert(
                 "EnteredTime".into(),
-                Value::String(format_timestamp(entered)),
+                Value::String(format_timestamp(DateTime::<Utc>::from(entered))),
             );
         }
         if let Some(n) = self.retry_count {
@@ -177,7 +193,18 @@ impl Context {
     /// Records that the state `name` was entered at `entered_time`:
     /// `State` becomes `{"Name", "EnteredTime"}` (any `RetryCount` is
     /// dropped) and any task token is cleared. `Map` is left as it is.
-    pub fn enter_state(&mut self, name: &str, entered_time: DateTime<Utc>) {
+    pub fn enter_state(&mut self, name: &str, entered_time: impl Into<SystemTime>) {
+        self.enter(name, Entered::At(entered_time.into()));
+    }
+
+    /// [`Context::enter_state`] without reading the clock, for a state that
+    /// never reads `$$.State.EnteredTime`; were it read anyway, it would be
+    /// the time of reading.
+    pub fn enter_state_untimed(&mut self, name: &str) {
+        self.enter(name, Entered::Unrecorded);
+    }
+
+    fn enter(&mut self, name: &str, entered_time: Entered) {
         match &mut self.state {
             Some(state) => {
                 // Reuse the name's buffer: no allocation per transition.
@@ -490,5 +517,23 @@ mod tests {
         assert_eq!(context.to_value()["Execution"]["RedriveCount"], json!(3));
         assert_eq!(context.state_name(), None);
         assert_eq!(context.execution_input(), &Value::Null);
+    }
+
+    #[test]
+    fn untimed_entry_keeps_the_name_and_reads_the_clock_only_if_asked() {
+        let mut context = Context::new(&info(json!({})));
+        context.enter_state_untimed("Fast");
+        assert_eq!(context.state_name(), Some("Fast"));
+        let before = Utc::now() - chrono::Duration::seconds(1);
+        let state = context.member("State").unwrap();
+        assert_eq!(state["Name"], json!("Fast"));
+        let time = DateTime::parse_from_rfc3339(state["EnteredTime"].as_str().unwrap()).unwrap();
+        assert!(time >= before, "{time} is the time of reading");
+        // A timed entry after it replaces both.
+        context.enter_state("Slow", at(7));
+        assert_eq!(
+            context.member("State").unwrap(),
+            &json!({"Name": "Slow", "EnteredTime": "1970-01-01T00:00:00.007Z"})
+        );
     }
 }

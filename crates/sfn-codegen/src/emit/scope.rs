@@ -1,5 +1,5 @@
 //! The method that runs one scope: `loop { match state { .. } }` over the
-//! scope's state enum, entering each state before its arm runs.
+//! scope's state enum; each arm enters its state, then runs it.
 
 use super::Plan;
 use super::states::{self, ScopeCx};
@@ -15,7 +15,20 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         .map(|i| {
             let variant = &sp.variants[i];
             let body = states::arm(&cx, i);
-            quote!(#enum_ident::#variant => #body)
+            let state = &sp.scope.states[i];
+            // `$$.State.EnteredTime` can be read only by the state itself:
+            // through a `$$` path among its fields, by a Task's handler
+            // (which gets the context), or by a JSONata expression. Other
+            // states do not read the clock.
+            let reads_context = matches!(state.kind, crate::ir::StateKind::Task(_))
+                || state.query_language == crate::ir::QueryLanguage::Jsonata
+                || body.to_string().contains("Root :: Context");
+            let enter = if reads_context {
+                quote!(exec.enter(state.name());)
+            } else {
+                quote!(exec.enter_untimed(state.name());)
+            };
+            quote!(#enum_ident::#variant => { #enter #body })
         })
         .collect();
     let start = &sp.variants[sp.scope.start_at];
@@ -39,7 +52,6 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             let mut state = #enum_ident::#start;
             #data
             loop {
-                exec.enter(state.name());
                 match state {
                     #(#arms)*
                 }
@@ -50,7 +62,6 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         quote! {
             let state = #enum_ident::#start;
             #data
-            exec.enter(state.name());
             match state {
                 #(#arms)*
             }

@@ -177,7 +177,19 @@ impl Execution {
     /// cleared. `RetryCount` is left to [`with_retry`](super::with_retry)
     /// (see the [module](self) docs).
     pub fn enter(&mut self, state_name: &str) {
-        self.context.enter_state(state_name, Utc::now());
+        self.context
+            .enter_state(state_name, std::time::SystemTime::now());
+        if let Some(observer) = &self.settings.on_state_entered {
+            (observer.0)(state_name);
+        }
+    }
+
+    /// [`Execution::enter`] for a state that never reads
+    /// `$$.State.EnteredTime` (the code generator proves it: no `$$` path
+    /// among its fields, not a Task, not JSONata): the clock is not read.
+    /// Were the time read anyway, it would be the time of reading.
+    pub fn enter_untimed(&mut self, state_name: &str) {
+        self.context.enter_state_untimed(state_name);
         if let Some(observer) = &self.settings.on_state_entered {
             (observer.0)(state_name);
         }

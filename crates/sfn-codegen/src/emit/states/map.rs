@@ -32,8 +32,16 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         );
     }
     let keep_raw = needs_raw(&arm.state.io.result_path, &map.errors.catch);
-    let effective = effective_input(arm, keep_raw);
-    let items = items(arm, &map.items, map.item_selector.is_some());
+    // The items are read from the effective input, never moved out of it:
+    // borrow the raw input that ResultPath needs afterwards.
+    let borrow = keep_raw && arm.state.io.input_path == PathField::Default;
+    let effective = if borrow {
+        let data = arm.cx.data();
+        quote!(let effective = &#data;)
+    } else {
+        effective_input(arm, keep_raw)
+    };
+    let items = items(arm, &map.items, map.item_selector.is_some() || borrow);
     let max_concurrency = count(
         arm,
         map.max_concurrency.as_ref(),
@@ -67,8 +75,15 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                 quote!(let inputs = inputs?;),
             )
         }
+        // Without Retry there is one attempt: it takes the items.
+        None if map.errors.retry.is_empty() => (
+            quote!(let inputs = items.take().unwrap_or_default();),
+            quote!(),
+        ),
         None => (quote!(let inputs = items.clone();), quote!()),
     };
+    let once = (map.item_selector.is_none() && map.errors.retry.is_empty())
+        .then(|| quote!(let mut items = ::core::option::Option::Some(items);));
     let processor = arm.cx.scope_fn(arm.cx.scope().children[arm.index][0]);
     let (max_stmt, max) = max_concurrency;
     let outcome = handle_outcome(arm, &map.errors.catch);
@@ -77,6 +92,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         #max_stmt
         #tolerance_stmt
         #items
+        #once
         let outcome = __sfn::with_retry(exec, #retry, |exec| {
             #select
             let parent = exec.child();

@@ -26,7 +26,17 @@ pub(super) fn pass(arm: &mut Arm<'_, '_, '_>, result: Option<&Value>) -> TokenSt
             quote!(let result = __sfn::Value::clone(&#stat);)
         }
         None => {
-            let effective = effective_input(arm, keep_raw);
+            // Parameters only read the effective input: borrow the raw
+            // input that ResultPath needs afterwards instead of copying it.
+            let borrow = keep_raw
+                && arm.state.io.parameters.is_some()
+                && arm.state.io.input_path == PathField::Default;
+            let effective = if borrow {
+                let data = arm.cx.data();
+                quote!(let effective = &#data;)
+            } else {
+                effective_input(arm, keep_raw)
+            };
             let parameters = parameters(arm);
             quote! {
                 #effective
