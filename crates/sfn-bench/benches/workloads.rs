@@ -7,10 +7,11 @@
 
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 
 #[cfg(sfn_bench_workloads)]
 fn workloads(c: &mut Criterion) {
+    use criterion::BatchSize;
     use sfn_bench::{
         Machine, WORKLOADS, Workload, baseline, check_both, sfn_runtime, workloads_dir,
     };

@@ -6,26 +6,33 @@
 //! peak resident memory (`VmHWM`; run one workload, e.g. `compare 5
 //! map_10k`, to see that workload's peak).
 
+#[cfg(sfn_bench_workloads)]
 use sfn_bench::{Machine, WORKLOADS, Workload, baseline, sfn_runtime, workloads_dir};
+#[cfg(sfn_bench_workloads)]
 use std::time::{Duration, Instant};
 
+#[cfg(not(sfn_bench_workloads))]
+fn main() {
+    eprintln!(
+        "the bench folder was not found at build time (SFN_BENCH_DIR, default ../shared/bench)"
+    );
+    std::process::exit(2);
+}
+
+#[cfg(sfn_bench_workloads)]
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
 }
 
+#[cfg(sfn_bench_workloads)]
 fn main() {
     let runs: usize = match std::env::args().nth(1) {
         Some(n) => n.parse().expect("RUNS is a number"),
         None => 5,
     };
     let only = std::env::args().nth(2);
-    let Some(dir) = workloads_dir() else {
-        eprintln!(
-            "the bench folder was not found at build time (SFN_BENCH_DIR, default ../shared/bench)"
-        );
-        std::process::exit(2);
-    };
+    let dir = workloads_dir().expect("the bench folder was found at build time");
     println!("| workload (transitions) | sfn | baseline | sfn / baseline |");
     println!("|---|---|---|---|");
     for name in WORKLOADS {
@@ -76,6 +83,7 @@ fn main() {
     }
 }
 
+#[cfg(sfn_bench_workloads)]
 /// `VmHWM` of `/proc/self/status` (Linux), as written there (`12345 kB`).
 fn peak_rss() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
