@@ -30,7 +30,7 @@ pub mod variables;
 #[cfg(feature = "macros")]
 pub use sfn_macros::{asl, include_asl};
 
-pub use engine::{Settings, StateObserver};
+pub use engine::{Settings, StateObserver, TaskTokenError, TaskTokens};
 pub use error::StatesError;
 pub use sfn_lang;
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};
@@ -40,10 +40,10 @@ pub use task::{ExecutionError, Resources, TaskContext, TaskError};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::engine::{
-        BranchFuture, Execution, RetryPolicy, Settings, Tolerance, call_task, expect_seconds,
-        expect_seconds_at, expect_timestamp, expect_timestamp_at,
-        expect_tolerated_failure_percentage_at, find_catcher, run_map, run_parallel, wait_seconds,
-        wait_until, with_retry,
+        BranchFuture, Execution, RetryPolicy, Settings, TaskCallback, Tolerance, call_task,
+        call_task_with_token, expect_seconds, expect_seconds_at, expect_timestamp,
+        expect_timestamp_at, expect_tolerated_failure_percentage_at, find_catcher, run_map,
+        run_parallel, wait_seconds, wait_until, with_retry,
     };
     pub use crate::error::StatesError;
     pub use crate::{choice, context, dataflow, error, intrinsics, jsonpath, template, variables};

@@ -44,6 +44,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use serde_json::Value;
 
+use super::callback::TaskTokens;
 use crate::context::{Context, ExecutionInfo};
 use crate::intrinsics::{Entropy, SystemEntropy};
 use crate::variables::VariableStore;
@@ -62,6 +63,10 @@ pub struct Settings {
     /// Called with the name of each state as an execution enters it, in
     /// every scope (branches and Map iterations included).
     pub on_state_entered: Option<StateObserver>,
+    /// Where the answers for `.waitForTaskToken` tasks are sent (see
+    /// [`TaskTokens`]): keep a clone to call `send_task_success` and the
+    /// like. Every execution with these settings shares it.
+    pub task_tokens: TaskTokens,
 }
 
 impl Default for Settings {
@@ -69,6 +74,7 @@ impl Default for Settings {
         Settings {
             inline_map_concurrency_cap: 40,
             on_state_entered: None,
+            task_tokens: TaskTokens::new(),
         }
     }
 }

@@ -12,6 +12,9 @@
 //! * [`find_catcher`] ([`catch`]): AWS's `Catch`.
 //! * [`call_task`] ([`task_call`]): one call of a Task handler, with
 //!   `TimeoutSeconds`, panics turned into `States.TaskFailed`.
+//! * [`TaskCallback`] and [`call_task_with_token`] ([`callback`]):
+//!   `.waitForTaskToken` and `HeartbeatSeconds`, answered through
+//!   [`TaskTokens`].
 //! * [`run_parallel`] ([`parallel`]): the branches of a Parallel state.
 //! * [`run_map`] and [`Tolerance`] ([`map`]): the items of a Map state.
 //! * [`wait_seconds`] and [`wait_until`] ([`wait`]): Wait states.
@@ -25,6 +28,7 @@
 //! borrow the state machine. Time goes through `tokio::time`, so a test under
 //! `tokio::time::pause()` runs Waits, retry delays and timeouts instantly.
 
+pub mod callback;
 pub mod catch;
 pub mod execution;
 pub mod map;
@@ -39,6 +43,7 @@ mod generated_shape_tests;
 #[cfg(test)]
 mod test_support;
 
+pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_token};
 pub use catch::find_catcher;
 pub use execution::{Execution, Settings, StateObserver};
 pub use map::{Tolerance, run_map};

@@ -88,7 +88,7 @@ fn timed_out() -> StatesError {
 
 /// `States.TaskFailed` for a handler that panicked: the panic message as
 /// cause when it is a string (as `panic!` makes it), else a fixed text.
-fn panicked(payload: &(dyn Any + Send)) -> StatesError {
+pub(super) fn panicked(payload: &(dyn Any + Send)) -> StatesError {
     let message = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -1,9 +1,12 @@
 //! Task states: the effective input goes to the state's `Tasks` method
 //! through `call_task` (TimeoutSeconds, panics) under `with_retry` (Retry);
 //! the result or the caught error goes on as in every state with Catch.
+//! A `.waitForTaskToken` Task issues a token per attempt and goes through
+//! `call_task_with_token` (the answer for the token is the result;
+//! HeartbeatSeconds).
 
 use super::{Arm, ctx_vars_entropy, effective_input, handle_outcome, integer_from_path, needs_raw};
-use crate::ir::{Dynamic, Task};
+use crate::ir::{Dynamic, IntegrationPattern, Task};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -24,6 +27,20 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
         // JSONata states are not written here.
         Some(Dynamic::Jsonata(_)) | None => (quote!(), quote!(::core::option::Option::None)),
     };
+    // HeartbeatSeconds applies to the tasks that receive a token (see
+    // `sfn_runtime::engine::callback`).
+    let callback = task.pattern == IntegrationPattern::WaitForTaskToken;
+    let (heartbeat_stmt, heartbeat) = match &task.heartbeat {
+        Some(Dynamic::Static(seconds)) if callback => {
+            let seconds = super::values::u64_lit(*seconds);
+            (quote!(), quote!(::core::option::Option::Some(#seconds)))
+        }
+        Some(Dynamic::Path(path)) if callback => (
+            integer_from_path(arm, "heartbeat_seconds", "HeartbeatSecondsPath", path),
+            quote!(::core::option::Option::Some(heartbeat_seconds)),
+        ),
+        _ => (quote!(), quote!(::core::option::Option::None)),
+    };
     let parameters = arm
         .state
         .io
@@ -36,13 +53,25 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
     let name = &arm.state.name;
     let resource = &task.resource;
     let outcome = handle_outcome(arm, &task.errors.catch);
-    let call = quote! {
-        __sfn::call_task(exec, #name, #resource, #timeout, |ctx| {
-            Tasks::#method(&self.tasks, input, ctx)
-        })
+    let call = if callback {
+        quote! {
+            __sfn::call_task_with_token(exec, #name, #resource, #timeout, #heartbeat, callback, |ctx| {
+                Tasks::#method(&self.tasks, input, ctx)
+            })
+        }
+    } else {
+        quote! {
+            __sfn::call_task(exec, #name, #resource, #timeout, |ctx| {
+                Tasks::#method(&self.tasks, input, ctx)
+            })
+        }
     };
+    // A callback attempt first issues its token (`$$.Task.Token`, which
+    // Parameters may pass on).
+    let begin = callback.then(|| quote!(let callback = __sfn::TaskCallback::begin(exec);));
     let attempt = match parameters {
         None => quote! {
+            #begin
             let input = effective.clone();
             #call
         },
@@ -51,6 +80,7 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
         Some(parameters) => {
             let cve = ctx_vars_entropy();
             quote! {
+                #begin
                 let call = __sfn::dataflow::parameters(&#parameters, &effective, #cve)
                     .map(|input| #call);
                 async move {
@@ -65,6 +95,7 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
     quote! {
         #effective
         #timeout_stmt
+        #heartbeat_stmt
         let outcome = __sfn::with_retry(exec, #retry, |exec| {
             #attempt
         })
