@@ -21,6 +21,7 @@ pub mod context;
 pub mod dataflow;
 pub mod engine;
 pub mod error;
+pub mod handle;
 pub mod intrinsics;
 pub mod jsonpath;
 pub mod task;
@@ -32,6 +33,7 @@ pub use sfn_macros::{asl, include_asl};
 
 pub use engine::{Settings, StateObserver, TaskTokenError, TaskTokens};
 pub use error::StatesError;
+pub use handle::{ExecutionHandle, ExecutionStatus};
 pub use sfn_lang;
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};
 

@@ -323,6 +323,13 @@ fn state_machine(
         }
     };
     let run_doc = doc_attrs(&run_doc);
+    let machine_timeout = match machine.timeout_seconds {
+        Some(seconds) => {
+            let seconds = super::values::u64_lit(seconds);
+            quote!(::core::option::Option::Some(#seconds))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let mut struct_doc =
         String::from("The workflow, ready to run: its Task states call `T` (see [`Tasks`]).");
     if let Some(comment) = &machine.comment {
@@ -380,6 +387,31 @@ fn state_machine(
                 );
                 let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = #outcome;
                 outcome.map_err(#rt::ExecutionError::from)
+            }
+
+            /// Starts an execution of the workflow on `input` as its own
+            /// tokio task and returns its handle: its name and id, its
+            /// status, its result, and `stop`. Many executions run at once
+            /// on one runtime. (`run` is the one-call form.)
+            ///
+            /// # Panics
+            ///
+            /// Outside a tokio runtime.
+            pub fn start(
+                self: &::std::sync::Arc<Self>,
+                input: __sfn::Value,
+            ) -> #rt::ExecutionHandle {
+                let mut exec = __sfn::Execution::new(
+                    NAME,
+                    &input,
+                    ::std::sync::Arc::clone(&self.settings),
+                );
+                let name = exec.name().to_owned();
+                let id = exec.id().to_owned();
+                let machine = ::std::sync::Arc::clone(self);
+                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, async move {
+                    machine.#top(&mut exec, input).await
+                })
             }
 
             #(#scope_fns)*

@@ -332,6 +332,33 @@ impl<T: Tasks> StateMachine<T> {
             .await;
         outcome.map_err(::sfn_runtime::ExecutionError::from)
     }
+    /// Starts an execution of the workflow on `input` as its own
+    /// tokio task and returns its handle: its name and id, its
+    /// status, its result, and `stop`. Many executions run at once
+    /// on one runtime. (`run` is the one-call form.)
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub fn start(
+        self: &::std::sync::Arc<Self>,
+        input: __sfn::Value,
+    ) -> ::sfn_runtime::ExecutionHandle {
+        let mut exec = __sfn::Execution::new(
+            NAME,
+            &input,
+            ::std::sync::Arc::clone(&self.settings),
+        );
+        let name = exec.name().to_owned();
+        let id = exec.id().to_owned();
+        let machine = ::std::sync::Arc::clone(self);
+        ::sfn_runtime::ExecutionHandle::spawn(
+            name,
+            id,
+            ::core::option::Option::None,
+            async move { machine.run_top_level(&mut exec, input).await },
+        )
+    }
     /// Runs the top level from its start, `Fetch`, on `input`; returns the output of the state that ends it.
     async fn run_top_level(
         &self,

@@ -155,6 +155,24 @@ impl Execution {
         }
     }
 
+    /// The execution's name, `$$.Execution.Name`.
+    pub fn name(&self) -> &str {
+        self.execution_field("Name")
+    }
+
+    /// The execution's ARN, `$$.Execution.Id`.
+    pub fn id(&self) -> &str {
+        self.execution_field("Id")
+    }
+
+    fn execution_field(&self, key: &str) -> &str {
+        self.context
+            .member("Execution")
+            .and_then(|e| e.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
     /// The execution of a Parallel branch: the same context, the variables
     /// in an inner scope.
     pub fn child(&self) -> Self {

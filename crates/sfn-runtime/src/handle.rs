@@ -1,0 +1,325 @@
+//! Handles of running executions: what `StateMachine::start` returns.
+//!
+//! An [`ExecutionHandle`] names an execution (its `$$.Execution.Name` and
+//! `Id`), tells its [`ExecutionStatus`], waits for its result, and stops it.
+//! The execution runs as its own tokio task, so many executions of one
+//! state machine run concurrently on one runtime, and a handle may be
+//! cloned and used from any task or thread.
+//!
+//! Status follows AWS's Standard workflows: `RUNNING` until the execution
+//! ends; then `SUCCEEDED`, `FAILED` (an error no Catch handled),
+//! `TIMED_OUT` (the state machine's own `TimeoutSeconds`; a Task's timeout
+//! that is not caught fails the execution instead) or `ABORTED`
+//! ([`ExecutionHandle::stop`]). Stopping drops the execution's future:
+//! running task handlers, Parallel branches and Map iterations are
+//! cancelled at their next await, and callback tokens are withdrawn.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::watch;
+
+use crate::error::{StatesError, names};
+use crate::task::ExecutionError;
+
+/// Where an execution stands, as AWS's `DescribeExecution` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExecutionStatus {
+    /// Still running.
+    Running,
+    /// Ended with an output.
+    Succeeded,
+    /// Ended with an error that no Catch handled.
+    Failed,
+    /// The state machine's `TimeoutSeconds` passed.
+    TimedOut,
+    /// Stopped with [`ExecutionHandle::stop`].
+    Aborted,
+}
+
+impl ExecutionStatus {
+    /// AWS's name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
+impl fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of an ended execution.
+type Outcome = Result<Value, ExecutionError>;
+
+/// What the handle and the execution's task share.
+struct Shared {
+    /// The status, and the task to abort while it runs.
+    state: Mutex<(ExecutionStatus, Option<tokio::task::AbortHandle>)>,
+    /// The outcome, once the execution ended.
+    outcome: watch::Sender<Option<Outcome>>,
+}
+
+impl Shared {
+    /// Ends the execution with `status` and `outcome`, unless it already
+    /// ended; returns whether this call ended it.
+    fn end(&self, status: ExecutionStatus, outcome: Outcome) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.0 != ExecutionStatus::Running {
+            return false;
+        }
+        state.0 = status;
+        if status == ExecutionStatus::Aborted {
+            if let Some(task) = state.1.take() {
+                task.abort();
+            }
+        }
+        self.outcome.send_replace(Some(outcome));
+        true
+    }
+}
+
+/// A running (or ended) execution: see the [module](self) docs.
+#[derive(Clone)]
+pub struct ExecutionHandle {
+    name: String,
+    id: String,
+    shared: Arc<Shared>,
+}
+
+impl ExecutionHandle {
+    /// Runs `execution` as a new tokio task and returns its handle. Called
+    /// by generated code (`StateMachine::start`), not by applications.
+    /// `timeout_seconds` is the state machine's `TimeoutSeconds`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, as `tokio::spawn` does.
+    #[doc(hidden)]
+    pub fn spawn<F>(name: String, id: String, timeout_seconds: Option<u64>, execution: F) -> Self
+    where
+        F: Future<Output = Result<Value, StatesError>> + Send + 'static,
+    {
+        let (outcome, _) = watch::channel(None);
+        let shared = Arc::new(Shared {
+            state: Mutex::new((ExecutionStatus::Running, None)),
+            outcome,
+        });
+        let ended = Arc::clone(&shared);
+        let task = tokio::spawn(async move {
+            let finished = match timeout_seconds {
+                Some(s) => tokio::time::timeout(Duration::from_secs(s), execution)
+                    .await
+                    .ok(),
+                None => Some(execution.await),
+            };
+            match finished {
+                Some(Ok(output)) => ended.end(ExecutionStatus::Succeeded, Ok(output)),
+                Some(Err(error)) => ended.end(ExecutionStatus::Failed, Err(error.into())),
+                None => ended.end(
+                    ExecutionStatus::TimedOut,
+                    Err(StatesError::without_cause(names::TIMEOUT).into()),
+                ),
+            };
+        });
+        {
+            let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.0 == ExecutionStatus::Running {
+                state.1 = Some(task.abort_handle());
+            }
+        }
+        ExecutionHandle { name, id, shared }
+    }
+
+    /// The execution's name, `$$.Execution.Name`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The execution's ARN, `$$.Execution.Id`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where the execution stands now.
+    pub fn status(&self) -> ExecutionStatus {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+    }
+
+    /// Waits for the execution to end and returns its output, or the error
+    /// and cause of a failed, timed-out or stopped execution. Any number of
+    /// callers may wait, before or after it ended.
+    ///
+    /// # Errors
+    ///
+    /// The execution's error, as [`ExecutionError`].
+    pub async fn result(&self) -> Result<Value, ExecutionError> {
+        let mut outcome = self.shared.outcome.subscribe();
+        let ended = outcome.wait_for(Option::is_some).await;
+        match ended {
+            Ok(outcome) => outcome.clone().unwrap_or_else(unreachable_outcome),
+            // The sender lives in `self.shared`: it cannot be dropped here.
+            Err(_) => unreachable_outcome(),
+        }
+    }
+
+    /// Stops a running execution: it ends `ABORTED` with `error` and
+    /// `cause`, and its running handlers, branches and iterations are
+    /// cancelled. Returns `false`, changing nothing, when it already ended.
+    pub fn stop(&self, error: impl Into<String>, cause: impl Into<String>) -> bool {
+        let cause: String = cause.into();
+        let outcome = Err(ExecutionError {
+            error: error.into(),
+            cause: (!cause.is_empty()).then_some(cause),
+        });
+        self.shared.end(ExecutionStatus::Aborted, outcome)
+    }
+}
+
+/// What `result` reports if the outcome channel were ever closed without
+/// an outcome (it cannot be: the handle owns the sender).
+fn unreachable_outcome() -> Outcome {
+    Err(ExecutionError {
+        error: names::RUNTIME.to_owned(),
+        cause: Some("the execution ended without an outcome".to_owned()),
+    })
+}
+
+impl fmt::Debug for ExecutionHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExecutionHandle")
+            .field("name", &self.name)
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    fn spawn<F>(timeout: Option<u64>, f: F) -> ExecutionHandle
+    where
+        F: Future<Output = Result<Value, StatesError>> + Send + 'static,
+    {
+        ExecutionHandle::spawn("run-1".into(), "arn:run-1".into(), timeout, f)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn succeeded_and_failed() {
+        let ok = spawn(None, async { Ok(json!({"done": true})) });
+        assert_eq!(ok.name(), "run-1");
+        assert_eq!(ok.id(), "arn:run-1");
+        assert_eq!(ok.result().await, Ok(json!({"done": true})));
+        assert_eq!(ok.status(), ExecutionStatus::Succeeded);
+        // Waiting again gives the same outcome.
+        assert_eq!(ok.clone().result().await, Ok(json!({"done": true})));
+        assert!(
+            !ok.stop("Late", "too late"),
+            "an ended execution is not stopped"
+        );
+        assert_eq!(ok.status(), ExecutionStatus::Succeeded);
+
+        let failed = spawn(None, async { Err(StatesError::new("Boom", "it broke")) });
+        let err = failed.result().await.unwrap_err();
+        assert_eq!(
+            (err.error.as_str(), err.cause.as_deref()),
+            ("Boom", Some("it broke"))
+        );
+        assert_eq!(failed.status(), ExecutionStatus::Failed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_machine_timeout_is_timed_out() {
+        let slow = spawn(Some(10), async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(json!(1))
+        });
+        assert_eq!(slow.status(), ExecutionStatus::Running);
+        let err = slow.result().await.unwrap_err();
+        assert_eq!(err.error, "States.Timeout");
+        assert_eq!(slow.status(), ExecutionStatus::TimedOut);
+    }
+
+    /// Sets its flag when dropped: tells that a future was cancelled.
+    struct DropFlag(Arc<AtomicBool>);
+    impl Drop for DropFlag {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stop_aborts_and_cancels_the_running_work() {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let flag = DropFlag(Arc::clone(&cancelled));
+        let running = spawn(None, async move {
+            let _flag = flag;
+            std::future::pending::<()>().await;
+            Ok(json!(null))
+        });
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(running.status(), ExecutionStatus::Running);
+        assert!(running.stop("Operator.Stop", "maintenance"));
+        assert_eq!(running.status(), ExecutionStatus::Aborted);
+        let err = running.result().await.unwrap_err();
+        assert_eq!(err.error, "Operator.Stop");
+        assert_eq!(err.cause.as_deref(), Some("maintenance"));
+        // The aborted task drops its future at the next poll of the runtime.
+        tokio::task::yield_now().await;
+        assert!(
+            cancelled.load(Ordering::SeqCst),
+            "the running work is cancelled"
+        );
+        assert!(!running.stop("Again", ""), "stopping twice changes nothing");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_executions_run_concurrently() {
+        let handles: Vec<_> = (0..1000)
+            .map(|i| {
+                spawn(None, async move {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    Ok(json!(i))
+                })
+            })
+            .collect();
+        let start = tokio::time::Instant::now();
+        for (i, h) in handles.iter().enumerate() {
+            assert_eq!(h.result().await, Ok(json!(i)));
+        }
+        assert_eq!(start.elapsed().as_secs(), 60, "all waited at once");
+    }
+
+    #[test]
+    fn status_names() {
+        let all = [
+            ExecutionStatus::Running,
+            ExecutionStatus::Succeeded,
+            ExecutionStatus::Failed,
+            ExecutionStatus::TimedOut,
+            ExecutionStatus::Aborted,
+        ];
+        let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            names,
+            ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+        );
+    }
+}
