@@ -321,9 +321,14 @@ async fn choice_rules_and_their_errors() {
     assert_eq!(machine.run(json!({"x": "abc"})).await.unwrap(), json!("a"));
     let missing = machine.run(json!({})).await.unwrap_err();
     assert_eq!(missing.error, "States.Runtime");
+    // The state raised it itself: AWS names the state and its entered
+    // event (ExecutionStarted is #1, the Choice's ChoiceStateEntered #2).
     assert_eq!(
         missing.cause.as_deref(),
-        Some("Invalid path '$.x': The choice state's condition path references an invalid value.")
+        Some(
+            "An error occurred while executing the state 'C' (entered at the event id #2). \
+             Invalid path '$.x': The choice state's condition path references an invalid value."
+        )
     );
     let no_y = machine.run(json!({"x": "zzz"})).await.unwrap_err();
     assert_eq!(no_y.error, "NoY");

@@ -67,6 +67,14 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             }
         }
     };
+    // An error a state raised itself names the state (`Execution::at_state`).
+    let body = quote! {
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            #body
+        }
+        .await;
+        outcome.map_err(|error| exec.at_state(error))
+    };
     quote! {
         #(#doc)*
         async fn #fn_ident(

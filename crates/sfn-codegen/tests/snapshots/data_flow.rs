@@ -209,411 +209,416 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let mut state = State::Prepare;
-        let mut data = input;
-        loop {
-            match state {
-                State::Prepare => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"InputPath": "$.order"`
-                        static INPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("order"),
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let mut state = State::Prepare;
+            let mut data = input;
+            loop {
+                match state {
+                    State::Prepare => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"InputPath": "$.order"`
+                            static INPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("order"),
+                                            ),
                                         ),
-                                    ),
-                                ],
-                            ),
-                        });
-                        /// `"Parameters": {"id.$": "$.id", "total.$": "States.MathAdd($.subtotal, $.shipping)", "label.$": "States.Format('order {} for {}', $.id, $.customer.name)", "source": "web"}`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Object(
-                            ::std::vec::Vec::from([
-                                (
-                                    ::std::string::String::from("id"),
-                                    __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
-                                        root: __sfn::sfn_lang::path::Root::Input,
-                                        segments: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::path::Segment::Child(
-                                                    __sfn::sfn_lang::path::Selector::Name(
-                                                        ::std::borrow::Cow::Borrowed("id"),
-                                                    ),
-                                                ),
-                                            ],
-                                        ),
-                                    }),
+                                    ],
                                 ),
-                                (
-                                    ::std::string::String::from("total"),
-                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                        function: __sfn::sfn_lang::intrinsic::Function::MathAdd,
-                                        args: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("subtotal"),
-                                                                ),
-                                                            ),
-                                                        ],
+                            });
+                            /// `"Parameters": {"id.$": "$.id", "total.$": "States.MathAdd($.subtotal, $.shipping)", "label.$": "States.Format('order {} for {}', $.id, $.customer.name)", "source": "web"}`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("id"),
+                                        __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                            root: __sfn::sfn_lang::path::Root::Input,
+                                            segments: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::path::Segment::Child(
+                                                        __sfn::sfn_lang::path::Selector::Name(
+                                                            ::std::borrow::Cow::Borrowed("id"),
+                                                        ),
                                                     ),
-                                                }),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("shipping"),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                    (
+                                        ::std::string::String::from("total"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::MathAdd,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("subtotal"),
+                                                                    ),
                                                                 ),
-                                                            ),
-                                                        ],
+                                                            ],
+                                                        ),
+                                                    }),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("shipping"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                    (
+                                        ::std::string::String::from("label"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::Format,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Format(
+                                                        ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed("order "),
+                                                                ),
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed(" for "),
+                                                                ),
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                            ],
+                                                        ),
                                                     ),
-                                                }),
-                                            ],
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("id"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("customer"),
+                                                                    ),
+                                                                ),
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("name"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                    (
+                                        ::std::string::String::from("source"),
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from("web"),
+                                            ),
                                         ),
-                                    }),
+                                    ),
+                                ]),
+                            ));
+                            /// `"ResultPath": "$.prepared"`
+                            static RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                    ],
                                 ),
-                                (
-                                    ::std::string::String::from("label"),
-                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                        function: __sfn::sfn_lang::intrinsic::Function::Format,
-                                        args: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::intrinsic::Arg::Format(
-                                                    ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed("order "),
-                                                            ),
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed(" for "),
-                                                            ),
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                        ],
-                                                    ),
-                                                ),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("id"),
-                                                                ),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                }),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("customer"),
-                                                                ),
-                                                            ),
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("name"),
-                                                                ),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                }),
-                                            ],
-                                        ),
-                                    }),
-                                ),
-                                (
-                                    ::std::string::String::from("source"),
-                                    __sfn::template::Template::Literal(
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from("web"),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                        ));
-                        /// `"ResultPath": "$.prepared"`
-                        static RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        });
-                        let effective = __sfn::dataflow::input_path(
-                            &INPUT_PATH,
-                            &data,
-                            &exec.context,
-                            &exec.variables,
-                        )?;
-                        let effective = __sfn::dataflow::parameters(
-                            &PARAMETERS,
-                            &effective,
-                            &exec.context,
-                            &exec.variables,
-                            &*exec.entropy,
-                        )?;
-                        let result = effective;
-                        let output = __sfn::dataflow::result_path(
-                            &RESULT_PATH,
-                            data,
-                            result,
-                        )?;
-                        state = State::Large;
-                        data = output;
-                    }
-                }
-                State::Large => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"$.prepared.total"`
-                        static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
-                                        ),
-                                    ),
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("total"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        /// `"$.prepared.total"`
-                        static VARIABLE_1: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
-                                        ),
-                                    ),
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("total"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        /// `"$.prepared.label"`
-                        static VARIABLE_2: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
-                                        ),
-                                    ),
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("label"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        /// A `StringMatches` pattern.
-                        static PATTERN_3: __sfn::sfn_lang::pattern::Pattern = __sfn::sfn_lang::pattern::Pattern {
-                            pieces: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::pattern::PatternPiece::Literal(
-                                        ::std::borrow::Cow::Borrowed("order "),
-                                    ),
-                                    __sfn::sfn_lang::pattern::PatternPiece::Star,
-                                    __sfn::sfn_lang::pattern::PatternPiece::Literal(
-                                        ::std::borrow::Cow::Borrowed(" for A"),
-                                    ),
-                                    __sfn::sfn_lang::pattern::PatternPiece::Star,
-                                ],
-                            ),
-                        };
-                        let effective = data;
-                        let rule: usize = {
-                            let roots = __sfn::jsonpath::Roots::new(
+                            });
+                            let effective = __sfn::dataflow::input_path(
+                                &INPUT_PATH,
+                                &data,
+                                &exec.context,
+                                &exec.variables,
+                            )?;
+                            let effective = __sfn::dataflow::parameters(
+                                &PARAMETERS,
                                 &effective,
                                 &exec.context,
                                 &exec.variables,
-                            );
-                            if __sfn::choice::is(
-                                __sfn::jsonpath::select(&VARIABLE_0, &roots)
-                                    .ok()
-                                    .flatten()
-                                    .as_deref(),
-                                __sfn::choice::TypeTest::Numeric,
-                                true,
-                            )
-                                && match __sfn::jsonpath::select(&VARIABLE_1, &roots) {
-                                    ::core::result::Result::Ok(
-                                        ::core::option::Option::Some(value),
-                                    ) => {
-                                        __sfn::choice::numeric(
-                                            &value,
-                                            __sfn::choice::Comparison::GreaterThanEquals,
-                                            &__sfn::serde_json::Number::from(100u64),
-                                        )
-                                    }
-                                    _ => {
-                                        return ::core::result::Result::Err(
-                                            __sfn::choice::missing_variable_error("$.prepared.total"),
-                                        );
-                                    }
-                                }
-                            {
-                                0
-                            } else if match __sfn::jsonpath::select(
-                                &VARIABLE_2,
-                                &roots,
-                            ) {
-                                ::core::result::Result::Ok(
-                                    ::core::option::Option::Some(value),
-                                ) => __sfn::choice::matches(&value, &PATTERN_3),
-                                _ => {
-                                    return ::core::result::Result::Err(
-                                        __sfn::choice::missing_variable_error("$.prepared.label"),
-                                    );
-                                }
-                            } {
-                                1
-                            } else {
-                                2
-                            }
-                        };
-                        match rule {
-                            0 => {
-                                let output = effective;
-                                state = State::Hold;
-                                data = output;
-                            }
-                            1 => {
-                                let output = effective;
-                                state = State::Done;
-                                data = output;
-                            }
-                            _ => {
-                                let output = effective;
-                                state = State::Reject;
-                                data = output;
-                            }
+                                &*exec.entropy,
+                            )?;
+                            let result = effective;
+                            let output = __sfn::dataflow::result_path(
+                                &RESULT_PATH,
+                                data,
+                                result,
+                            )?;
+                            state = State::Large;
+                            data = output;
                         }
                     }
-                }
-                State::Hold => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"OutputPath": "$.prepared"`
-                        static OUTPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
+                    State::Large => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"$.prepared.total"`
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
                                         ),
-                                    ),
-                                ],
-                            ),
-                        });
-                        let effective = data;
-                        __sfn::wait_seconds(60u64).await;
-                        let output = effective;
-                        let output = __sfn::dataflow::output_path(
-                            &OUTPUT_PATH,
-                            output,
-                            &exec.context,
-                            &exec.variables,
-                        )?;
-                        state = State::Done;
-                        data = output;
-                    }
-                }
-                State::Done => {
-                    exec.enter_untimed(state.name());
-                    {
-                        let effective = data;
-                        let output = effective;
-                        return ::core::result::Result::Ok(output);
-                    }
-                }
-                State::Reject => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"CausePath": "$.prepared.label"`
-                        static CAUSE_PATH: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("prepared"),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("total"),
+                                            ),
                                         ),
-                                    ),
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("label"),
+                                    ],
+                                ),
+                            };
+                            /// `"$.prepared.total"`
+                            static VARIABLE_1: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
                                         ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        return ::core::result::Result::Err(__sfn::StatesError {
-                            error: ::std::borrow::Cow::Borrowed("Order.Rejected"),
-                            cause: ::core::option::Option::Some(
-                                match match __sfn::jsonpath::select(
-                                    &CAUSE_PATH,
-                                    &__sfn::jsonpath::Roots::new(
-                                        &data,
-                                        &exec.context,
-                                        &exec.variables,
-                                    ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("total"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
+                            /// `"$.prepared.label"`
+                            static VARIABLE_2: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("label"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
+                            /// A `StringMatches` pattern.
+                            static PATTERN_3: __sfn::sfn_lang::pattern::Pattern = __sfn::sfn_lang::pattern::Pattern {
+                                pieces: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::pattern::PatternPiece::Literal(
+                                            ::std::borrow::Cow::Borrowed("order "),
+                                        ),
+                                        __sfn::sfn_lang::pattern::PatternPiece::Star,
+                                        __sfn::sfn_lang::pattern::PatternPiece::Literal(
+                                            ::std::borrow::Cow::Borrowed(" for A"),
+                                        ),
+                                        __sfn::sfn_lang::pattern::PatternPiece::Star,
+                                    ],
+                                ),
+                            };
+                            let effective = data;
+                            let rule: usize = {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
+                                if __sfn::choice::is(
+                                    __sfn::jsonpath::select(&VARIABLE_0, &roots)
+                                        .ok()
+                                        .flatten()
+                                        .as_deref(),
+                                    __sfn::choice::TypeTest::Numeric,
+                                    true,
+                                )
+                                    && match __sfn::jsonpath::select(&VARIABLE_1, &roots) {
+                                        ::core::result::Result::Ok(
+                                            ::core::option::Option::Some(value),
+                                        ) => {
+                                            __sfn::choice::numeric(
+                                                &value,
+                                                __sfn::choice::Comparison::GreaterThanEquals,
+                                                &__sfn::serde_json::Number::from(100u64),
+                                            )
+                                        }
+                                        _ => {
+                                            return ::core::result::Result::Err(
+                                                __sfn::choice::missing_variable_error("$.prepared.total"),
+                                            );
+                                        }
+                                    }
+                                {
+                                    0
+                                } else if match __sfn::jsonpath::select(
+                                    &VARIABLE_2,
+                                    &roots,
                                 ) {
                                     ::core::result::Result::Ok(
                                         ::core::option::Option::Some(value),
-                                    ) => value.into_owned(),
+                                    ) => __sfn::choice::matches(&value, &PATTERN_3),
                                     _ => {
                                         return ::core::result::Result::Err(
-                                            __sfn::dataflow::field_path_not_found(
-                                                &CAUSE_PATH,
-                                                ::core::option::Option::Some("CausePath"),
-                                                &data,
-                                            ),
+                                            __sfn::choice::missing_variable_error("$.prepared.label"),
                                         );
                                     }
                                 } {
-                                    __sfn::Value::String(text) => text,
-                                    other => other.to_string(),
-                                },
-                            ),
-                        });
+                                    1
+                                } else {
+                                    2
+                                }
+                            };
+                            match rule {
+                                0 => {
+                                    let output = effective;
+                                    state = State::Hold;
+                                    data = output;
+                                }
+                                1 => {
+                                    let output = effective;
+                                    state = State::Done;
+                                    data = output;
+                                }
+                                _ => {
+                                    let output = effective;
+                                    state = State::Reject;
+                                    data = output;
+                                }
+                            }
+                        }
+                    }
+                    State::Hold => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"OutputPath": "$.prepared"`
+                            static OUTPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            });
+                            let effective = data;
+                            __sfn::wait_seconds(60u64).await;
+                            let output = effective;
+                            let output = __sfn::dataflow::output_path(
+                                &OUTPUT_PATH,
+                                output,
+                                &exec.context,
+                                &exec.variables,
+                            )?;
+                            state = State::Done;
+                            data = output;
+                        }
+                    }
+                    State::Done => {
+                        exec.enter_untimed(state.name());
+                        {
+                            let effective = data;
+                            let output = effective;
+                            return ::core::result::Result::Ok(output);
+                        }
+                    }
+                    State::Reject => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"CausePath": "$.prepared.label"`
+                            static CAUSE_PATH: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("label"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
+                            return ::core::result::Result::Err(__sfn::StatesError {
+                                error: ::std::borrow::Cow::Borrowed("Order.Rejected"),
+                                cause: ::core::option::Option::Some(
+                                    match match __sfn::jsonpath::select(
+                                        &CAUSE_PATH,
+                                        &__sfn::jsonpath::Roots::new(
+                                            &data,
+                                            &exec.context,
+                                            &exec.variables,
+                                        ),
+                                    ) {
+                                        ::core::result::Result::Ok(
+                                            ::core::option::Option::Some(value),
+                                        ) => value.into_owned(),
+                                        _ => {
+                                            return ::core::result::Result::Err(
+                                                __sfn::dataflow::field_path_not_found(
+                                                    &CAUSE_PATH,
+                                                    ::core::option::Option::Some("CausePath"),
+                                                    &data,
+                                                ),
+                                            );
+                                        }
+                                    } {
+                                        __sfn::Value::String(text) => text,
+                                        other => other.to_string(),
+                                    },
+                                ),
+                            });
+                        }
                     }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

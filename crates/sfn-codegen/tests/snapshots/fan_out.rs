@@ -365,64 +365,281 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let mut state = State::Fetch;
-        let mut data = input;
-        loop {
-            match state {
-                State::Fetch => {
-                    exec.enter(state.name());
-                    {
-                        /// `"Parameters": {"FunctionName": "fetch", "Payload.$": "$"}`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Object(
-                            ::std::vec::Vec::from([
-                                (
-                                    ::std::string::String::from("FunctionName"),
-                                    __sfn::template::Template::Literal(
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from("fetch"),
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let mut state = State::Fetch;
+            let mut data = input;
+            loop {
+                match state {
+                    State::Fetch => {
+                        exec.enter(state.name());
+                        {
+                            /// `"Parameters": {"FunctionName": "fetch", "Payload.$": "$"}`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("FunctionName"),
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from("fetch"),
+                                            ),
                                         ),
                                     ),
+                                    (
+                                        ::std::string::String::from("Payload"),
+                                        __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                            root: __sfn::sfn_lang::path::Root::Input,
+                                            segments: ::std::borrow::Cow::Borrowed(&[]),
+                                        }),
+                                    ),
+                                ]),
+                            ));
+                            /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
+                            static RETRY: &[__sfn::RetryPolicy] = &[
+                                __sfn::RetryPolicy {
+                                    error_equals: &["States.Timeout"],
+                                    interval_seconds: 1u64,
+                                    max_attempts: 2u64,
+                                    backoff_rate: 2f64,
+                                    max_delay_seconds: ::core::option::Option::None,
+                                    jitter_full: false,
+                                },
+                            ];
+                            /// `"ResultSelector": {"items.$": "$.Payload.items"}`
+                            static RESULT_SELECTOR: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("items"),
+                                        __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                            root: __sfn::sfn_lang::path::Root::Input,
+                                            segments: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::path::Segment::Child(
+                                                        __sfn::sfn_lang::path::Selector::Name(
+                                                            ::std::borrow::Cow::Borrowed("Payload"),
+                                                        ),
+                                                    ),
+                                                    __sfn::sfn_lang::path::Segment::Child(
+                                                        __sfn::sfn_lang::path::Selector::Name(
+                                                            ::std::borrow::Cow::Borrowed("items"),
+                                                        ),
+                                                    ),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                ]),
+                            ));
+                            /// The `ErrorEquals` of each `Catch`, in order.
+                            static CATCH: &[&[&str]] = &[&["States.ALL"]];
+                            /// `"ResultPath": "$.error"`
+                            static CATCH_0_RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("error"),
+                                            ),
+                                        ),
+                                    ],
                                 ),
-                                (
-                                    ::std::string::String::from("Payload"),
-                                    __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
-                                        root: __sfn::sfn_lang::path::Root::Input,
-                                        segments: ::std::borrow::Cow::Borrowed(&[]),
-                                    }),
+                            });
+                            let effective = data.clone();
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    RETRY,
+                                    |exec| {
+                                        let call = __sfn::dataflow::parameters(
+                                                &PARAMETERS,
+                                                &effective,
+                                                &exec.context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                            .map(|input| __sfn::call_task(
+                                                exec,
+                                                "Fetch",
+                                                "arn:aws:states:::lambda:invoke",
+                                                ::core::option::Option::Some(30u64),
+                                                |ctx| { Tasks::fetch(&self.tasks, input, ctx) },
+                                            ));
+                                        async move {
+                                            match call {
+                                                ::core::result::Result::Ok(call) => call.await,
+                                                ::core::result::Result::Err(error) => {
+                                                    ::core::result::Result::Err(error)
+                                                }
+                                            }
+                                        }
+                                    },
+                                )
+                                .await;
+                            match outcome {
+                                ::core::result::Result::Ok(result) => {
+                                    let result = __sfn::dataflow::result_selector(
+                                        &RESULT_SELECTOR,
+                                        &result,
+                                        &exec.context,
+                                        &exec.variables,
+                                        &*exec.entropy,
+                                    )?;
+                                    let output = result;
+                                    state = State::Both;
+                                    data = output;
+                                }
+                                ::core::result::Result::Err(error) => {
+                                    match __sfn::find_catcher(CATCH, &error) {
+                                        ::core::option::Option::Some(0) => {
+                                            let error_output = error.to_error_output();
+                                            let output = __sfn::dataflow::result_path(
+                                                &CATCH_0_RESULT_PATH,
+                                                data,
+                                                error_output,
+                                            )?;
+                                            state = State::Failed;
+                                            data = output;
+                                        }
+                                        _ => return ::core::result::Result::Err(error),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    State::Both => {
+                        exec.enter_untimed(state.name());
+                        {
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        exec.count_events(1);
+                                        let branches = ::std::vec::Vec::from([
+                                            {
+                                                let mut branch = exec.child();
+                                                let input = effective.clone();
+                                                ::std::boxed::Box::pin(async move {
+                                                    self.run_both_branch0(&mut branch, input).await
+                                                }) as __sfn::BranchFuture<'_>
+                                            },
+                                            {
+                                                let mut branch = exec.child();
+                                                let input = effective.clone();
+                                                ::std::boxed::Box::pin(async move {
+                                                    self.run_both_branch1(&mut branch, input).await
+                                                }) as __sfn::BranchFuture<'_>
+                                            },
+                                        ]);
+                                        let events = exec.child();
+                                        async move {
+                                            let outputs = __sfn::run_parallel(branches).await;
+                                            events.count_events(1);
+                                            outputs.map(__sfn::Value::Array)
+                                        }
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            return ::core::result::Result::Ok(output);
+                        }
+                    }
+                    State::Failed => {
+                        exec.enter_untimed(state.name());
+                        {
+                            return ::core::result::Result::Err(__sfn::StatesError {
+                                error: ::std::borrow::Cow::Borrowed("Fetch.Failed"),
+                                cause: ::core::option::Option::Some(
+                                    ::std::string::String::from("fetch failed after retries"),
                                 ),
-                            ]),
-                        ));
-                        /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
-                        static RETRY: &[__sfn::RetryPolicy] = &[
-                            __sfn::RetryPolicy {
-                                error_equals: &["States.Timeout"],
-                                interval_seconds: 1u64,
-                                max_attempts: 2u64,
-                                backoff_rate: 2f64,
-                                max_delay_seconds: ::core::option::Option::None,
-                                jitter_full: false,
-                            },
-                        ];
-                        /// `"ResultSelector": {"items.$": "$.Payload.items"}`
-                        static RESULT_SELECTOR: __sfn::LazyLock<
+                            });
+                        }
+                    }
+                }
+            }
+        }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
+    }
+    /// Runs branch 0 of the Parallel state `Both` from its start, `Each`, on `input`; returns the output of the state that ends it.
+    async fn run_both_branch0(
+        &self,
+        exec: &mut __sfn::Execution,
+        input: __sfn::Value,
+    ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let state = BothBranch0::Each;
+            let data = input;
+            match state {
+                BothBranch0::Each => {
+                    exec.enter(state.name());
+                    {
+                        /// `"ItemsPath": "$.items"`
+                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                            root: __sfn::sfn_lang::path::Root::Input,
+                            segments: ::std::borrow::Cow::Borrowed(
+                                &[
+                                    __sfn::sfn_lang::path::Segment::Child(
+                                        __sfn::sfn_lang::path::Selector::Name(
+                                            ::std::borrow::Cow::Borrowed("items"),
+                                        ),
+                                    ),
+                                ],
+                            ),
+                        });
+                        /// `"ItemSelector": {"item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"}`
+                        static ITEM_SELECTOR: __sfn::LazyLock<
                             __sfn::template::Template,
                         > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
                             ::std::vec::Vec::from([
                                 (
-                                    ::std::string::String::from("items"),
+                                    ::std::string::String::from("item"),
                                     __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
-                                        root: __sfn::sfn_lang::path::Root::Input,
+                                        root: __sfn::sfn_lang::path::Root::Context,
                                         segments: ::std::borrow::Cow::Borrowed(
                                             &[
                                                 __sfn::sfn_lang::path::Segment::Child(
                                                     __sfn::sfn_lang::path::Selector::Name(
-                                                        ::std::borrow::Cow::Borrowed("Payload"),
+                                                        ::std::borrow::Cow::Borrowed("Map"),
                                                     ),
                                                 ),
                                                 __sfn::sfn_lang::path::Segment::Child(
                                                     __sfn::sfn_lang::path::Selector::Name(
-                                                        ::std::borrow::Cow::Borrowed("items"),
+                                                        ::std::borrow::Cow::Borrowed("Item"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Value"),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    }),
+                                ),
+                                (
+                                    ::std::string::String::from("index"),
+                                    __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                        root: __sfn::sfn_lang::path::Root::Context,
+                                        segments: ::std::borrow::Cow::Borrowed(
+                                            &[
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Map"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Item"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Index"),
                                                     ),
                                                 ),
                                             ],
@@ -431,108 +648,71 @@ impl<T: Tasks> StateMachine<T> {
                                 ),
                             ]),
                         ));
-                        /// The `ErrorEquals` of each `Catch`, in order.
-                        static CATCH: &[&[&str]] = &[&["States.ALL"]];
-                        /// `"ResultPath": "$.error"`
-                        static CATCH_0_RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("error"),
+                        let effective = data;
+                        let items = match __sfn::dataflow::input_path(
+                            &ITEMS_PATH,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                        )? {
+                            __sfn::Value::Array(items) => items,
+                            other => {
+                                return ::core::result::Result::Err(
+                                    __sfn::StatesError::runtime(
+                                        ::std::format!(
+                                            "Map state input must be an array but was: {other}"
                                         ),
                                     ),
-                                ],
-                            ),
-                        });
-                        let effective = data.clone();
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                RETRY,
-                                |exec| {
-                                    let call = __sfn::dataflow::parameters(
-                                            &PARAMETERS,
-                                            &effective,
-                                            &exec.context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                        .map(|input| __sfn::call_task(
-                                            exec,
-                                            "Fetch",
-                                            "arn:aws:states:::lambda:invoke",
-                                            ::core::option::Option::Some(30u64),
-                                            |ctx| { Tasks::fetch(&self.tasks, input, ctx) },
-                                        ));
-                                    async move {
-                                        match call {
-                                            ::core::result::Result::Ok(call) => call.await,
-                                            ::core::result::Result::Err(error) => {
-                                                ::core::result::Result::Err(error)
-                                            }
-                                        }
-                                    }
-                                },
-                            )
-                            .await;
-                        match outcome {
-                            ::core::result::Result::Ok(result) => {
-                                let result = __sfn::dataflow::result_selector(
-                                    &RESULT_SELECTOR,
-                                    &result,
-                                    &exec.context,
-                                    &exec.variables,
-                                    &*exec.entropy,
-                                )?;
-                                let output = result;
-                                state = State::Both;
-                                data = output;
+                                );
                             }
-                            ::core::result::Result::Err(error) => {
-                                match __sfn::find_catcher(CATCH, &error) {
-                                    ::core::option::Option::Some(0) => {
-                                        let error_output = error.to_error_output();
-                                        let output = __sfn::dataflow::result_path(
-                                            &CATCH_0_RESULT_PATH,
-                                            data,
-                                            error_output,
-                                        )?;
-                                        state = State::Failed;
-                                        data = output;
-                                    }
-                                    _ => return ::core::result::Result::Err(error),
-                                }
-                            }
-                        }
-                    }
-                }
-                State::Both => {
-                    exec.enter_untimed(state.name());
-                    {
-                        let effective = data;
+                        };
                         let outcome = __sfn::with_retry(
                                 exec,
                                 &[],
                                 |exec| {
-                                    let branches = ::std::vec::Vec::from([
-                                        {
-                                            let mut branch = exec.child();
-                                            let input = effective.clone();
-                                            ::std::boxed::Box::pin(async move {
-                                                self.run_both_branch0(&mut branch, input).await
-                                            }) as __sfn::BranchFuture<'_>
-                                        },
-                                        {
-                                            let mut branch = exec.child();
-                                            let input = effective.clone();
-                                            ::std::boxed::Box::pin(async move {
-                                                self.run_both_branch1(&mut branch, input).await
-                                            }) as __sfn::BranchFuture<'_>
-                                        },
-                                    ]);
+                                    let inputs: ::core::result::Result<
+                                        ::std::vec::Vec<__sfn::Value>,
+                                        __sfn::StatesError,
+                                    > = items
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(index, item)| {
+                                            let context = exec
+                                                .context
+                                                .with_map_item(index, item.clone());
+                                            __sfn::dataflow::parameters(
+                                                &ITEM_SELECTOR,
+                                                &effective,
+                                                &context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                        })
+                                        .collect();
+                                    let parent = exec.child();
                                     async move {
-                                        __sfn::run_parallel(branches).await.map(__sfn::Value::Array)
+                                        let inputs = inputs?;
+                                        parent.count_events(1);
+                                        let outputs = __sfn::run_map(
+                                                &parent.settings,
+                                                inputs,
+                                                4u64,
+                                                __sfn::Tolerance::default(),
+                                                |_index, input| {
+                                                    let mut iteration = parent.child();
+                                                    iteration.count_events(1);
+                                                    async move {
+                                                        let output = self
+                                                            .run_each_processor(&mut iteration, input)
+                                                            .await;
+                                                        iteration.count_events(1);
+                                                        output
+                                                    }
+                                                },
+                                            )
+                                            .await;
+                                        parent.count_events(1);
+                                        ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
                                     }
                                 },
                             )
@@ -542,169 +722,10 @@ impl<T: Tasks> StateMachine<T> {
                         return ::core::result::Result::Ok(output);
                     }
                 }
-                State::Failed => {
-                    exec.enter_untimed(state.name());
-                    {
-                        return ::core::result::Result::Err(__sfn::StatesError {
-                            error: ::std::borrow::Cow::Borrowed("Fetch.Failed"),
-                            cause: ::core::option::Option::Some(
-                                ::std::string::String::from("fetch failed after retries"),
-                            ),
-                        });
-                    }
-                }
             }
         }
-    }
-    /// Runs branch 0 of the Parallel state `Both` from its start, `Each`, on `input`; returns the output of the state that ends it.
-    async fn run_both_branch0(
-        &self,
-        exec: &mut __sfn::Execution,
-        input: __sfn::Value,
-    ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let state = BothBranch0::Each;
-        let data = input;
-        match state {
-            BothBranch0::Each => {
-                exec.enter(state.name());
-                {
-                    /// `"ItemsPath": "$.items"`
-                    static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                        root: __sfn::sfn_lang::path::Root::Input,
-                        segments: ::std::borrow::Cow::Borrowed(
-                            &[
-                                __sfn::sfn_lang::path::Segment::Child(
-                                    __sfn::sfn_lang::path::Selector::Name(
-                                        ::std::borrow::Cow::Borrowed("items"),
-                                    ),
-                                ),
-                            ],
-                        ),
-                    });
-                    /// `"ItemSelector": {"item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"}`
-                    static ITEM_SELECTOR: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                    __sfn::template::Template::Object(
-                        ::std::vec::Vec::from([
-                            (
-                                ::std::string::String::from("item"),
-                                __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
-                                    root: __sfn::sfn_lang::path::Root::Context,
-                                    segments: ::std::borrow::Cow::Borrowed(
-                                        &[
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Map"),
-                                                ),
-                                            ),
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Item"),
-                                                ),
-                                            ),
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Value"),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                }),
-                            ),
-                            (
-                                ::std::string::String::from("index"),
-                                __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
-                                    root: __sfn::sfn_lang::path::Root::Context,
-                                    segments: ::std::borrow::Cow::Borrowed(
-                                        &[
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Map"),
-                                                ),
-                                            ),
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Item"),
-                                                ),
-                                            ),
-                                            __sfn::sfn_lang::path::Segment::Child(
-                                                __sfn::sfn_lang::path::Selector::Name(
-                                                    ::std::borrow::Cow::Borrowed("Index"),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                }),
-                            ),
-                        ]),
-                    ));
-                    let effective = data;
-                    let items = match __sfn::dataflow::input_path(
-                        &ITEMS_PATH,
-                        &effective,
-                        &exec.context,
-                        &exec.variables,
-                    )? {
-                        __sfn::Value::Array(items) => items,
-                        other => {
-                            return ::core::result::Result::Err(
-                                __sfn::StatesError::runtime(
-                                    ::std::format!(
-                                        "Map state input must be an array but was: {other}"
-                                    ),
-                                ),
-                            );
-                        }
-                    };
-                    let outcome = __sfn::with_retry(
-                            exec,
-                            &[],
-                            |exec| {
-                                let inputs: ::core::result::Result<
-                                    ::std::vec::Vec<__sfn::Value>,
-                                    __sfn::StatesError,
-                                > = items
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(index, item)| {
-                                        let context = exec
-                                            .context
-                                            .with_map_item(index, item.clone());
-                                        __sfn::dataflow::parameters(
-                                            &ITEM_SELECTOR,
-                                            &effective,
-                                            &context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                    })
-                                    .collect();
-                                let parent = exec.child();
-                                async move {
-                                    let inputs = inputs?;
-                                    let outputs = __sfn::run_map(
-                                            &parent.settings,
-                                            inputs,
-                                            4u64,
-                                            __sfn::Tolerance::default(),
-                                            |_index, input| {
-                                                let mut iteration = parent.child();
-                                                async move {
-                                                    self.run_each_processor(&mut iteration, input).await
-                                                }
-                                            },
-                                        )
-                                        .await?;
-                                    ::core::result::Result::Ok(__sfn::Value::Array(outputs))
-                                }
-                            },
-                        )
-                        .await;
-                    let result = outcome?;
-                    let output = result;
-                    return ::core::result::Result::Ok(output);
-                }
-            }
-        }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
     /// Runs the item processor of the Map state `Each` from its start, `Price`, on `input`; returns the output of the state that ends it.
     async fn run_each_processor(
@@ -712,34 +733,38 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let state = EachProcessor::Price;
-        let data = input;
-        match state {
-            EachProcessor::Price => {
-                exec.enter(state.name());
-                {
-                    let effective = data;
-                    let outcome = __sfn::with_retry(
-                            exec,
-                            &[],
-                            |exec| {
-                                let input = effective.clone();
-                                __sfn::call_task(
-                                    exec,
-                                    "Price",
-                                    "arn:aws:lambda:us-east-1:123456789012:function:Price",
-                                    ::core::option::Option::None,
-                                    |ctx| { Tasks::price(&self.tasks, input, ctx) },
-                                )
-                            },
-                        )
-                        .await;
-                    let result = outcome?;
-                    let output = result;
-                    return ::core::result::Result::Ok(output);
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let state = EachProcessor::Price;
+            let data = input;
+            match state {
+                EachProcessor::Price => {
+                    exec.enter(state.name());
+                    {
+                        let effective = data;
+                        let outcome = __sfn::with_retry(
+                                exec,
+                                &[],
+                                |exec| {
+                                    let input = effective.clone();
+                                    __sfn::call_task(
+                                        exec,
+                                        "Price",
+                                        "arn:aws:lambda:us-east-1:123456789012:function:Price",
+                                        ::core::option::Option::None,
+                                        |ctx| { Tasks::price(&self.tasks, input, ctx) },
+                                    )
+                                },
+                            )
+                            .await;
+                        let result = outcome?;
+                        let output = result;
+                        return ::core::result::Result::Ok(output);
+                    }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
     /// Runs branch 1 of the Parallel state `Both` from its start, `Count`, on `input`; returns the output of the state that ends it.
     async fn run_both_branch1(
@@ -747,54 +772,58 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let state = BothBranch1::Count;
-        let data = input;
-        match state {
-            BothBranch1::Count => {
-                exec.enter_untimed(state.name());
-                {
-                    /// `"Parameters": {"n.$": "States.ArrayLength($.items)"}`
-                    static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                    __sfn::template::Template::Object(
-                        ::std::vec::Vec::from([
-                            (
-                                ::std::string::String::from("n"),
-                                __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                    function: __sfn::sfn_lang::intrinsic::Function::ArrayLength,
-                                    args: ::std::borrow::Cow::Borrowed(
-                                        &[
-                                            __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                root: __sfn::sfn_lang::path::Root::Input,
-                                                segments: ::std::borrow::Cow::Borrowed(
-                                                    &[
-                                                        __sfn::sfn_lang::path::Segment::Child(
-                                                            __sfn::sfn_lang::path::Selector::Name(
-                                                                ::std::borrow::Cow::Borrowed("items"),
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let state = BothBranch1::Count;
+            let data = input;
+            match state {
+                BothBranch1::Count => {
+                    exec.enter_untimed(state.name());
+                    {
+                        /// `"Parameters": {"n.$": "States.ArrayLength($.items)"}`
+                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
+                        __sfn::template::Template::Object(
+                            ::std::vec::Vec::from([
+                                (
+                                    ::std::string::String::from("n"),
+                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                        function: __sfn::sfn_lang::intrinsic::Function::ArrayLength,
+                                        args: ::std::borrow::Cow::Borrowed(
+                                            &[
+                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                    root: __sfn::sfn_lang::path::Root::Input,
+                                                    segments: ::std::borrow::Cow::Borrowed(
+                                                        &[
+                                                            __sfn::sfn_lang::path::Segment::Child(
+                                                                __sfn::sfn_lang::path::Selector::Name(
+                                                                    ::std::borrow::Cow::Borrowed("items"),
+                                                                ),
                                                             ),
-                                                        ),
-                                                    ],
-                                                ),
-                                            }),
-                                        ],
-                                    ),
-                                }),
-                            ),
-                        ]),
-                    ));
-                    let effective = data;
-                    let effective = __sfn::dataflow::parameters(
-                        &PARAMETERS,
-                        &effective,
-                        &exec.context,
-                        &exec.variables,
-                        &*exec.entropy,
-                    )?;
-                    let result = effective;
-                    let output = result;
-                    return ::core::result::Result::Ok(output);
+                                                        ],
+                                                    ),
+                                                }),
+                                            ],
+                                        ),
+                                    }),
+                                ),
+                            ]),
+                        ));
+                        let effective = data;
+                        let effective = __sfn::dataflow::parameters(
+                            &PARAMETERS,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                            &*exec.entropy,
+                        )?;
+                        let result = effective;
+                        let output = result;
+                        return ::core::result::Result::Ok(output);
+                    }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

@@ -648,656 +648,668 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let mut state = State::ValidateOrder;
-        let mut data = input;
-        loop {
-            match state {
-                State::ValidateOrder => {
-                    exec.enter(state.name());
-                    {
-                        /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
-                        static RETRY: &[__sfn::RetryPolicy] = &[
-                            __sfn::RetryPolicy {
-                                error_equals: &["ServiceException", "States.Timeout"],
-                                interval_seconds: 2u64,
-                                max_attempts: 3u64,
-                                backoff_rate: 1.5f64,
-                                max_delay_seconds: ::core::option::Option::None,
-                                jitter_full: false,
-                            },
-                        ];
-                        /// The `ErrorEquals` of each `Catch`, in order.
-                        static CATCH: &[&[&str]] = &[&["ValidationError"]];
-                        /// `"ResultPath": "$.error"`
-                        static CATCH_0_RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("error"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        });
-                        let effective = data.clone();
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                RETRY,
-                                |exec| {
-                                    let input = effective.clone();
-                                    __sfn::call_task(
-                                        exec,
-                                        "ValidateOrder",
-                                        "arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder",
-                                        ::core::option::Option::None,
-                                        |ctx| { Tasks::validate_order(&self.tasks, input, ctx) },
-                                    )
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let mut state = State::ValidateOrder;
+            let mut data = input;
+            loop {
+                match state {
+                    State::ValidateOrder => {
+                        exec.enter(state.name());
+                        {
+                            /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
+                            static RETRY: &[__sfn::RetryPolicy] = &[
+                                __sfn::RetryPolicy {
+                                    error_equals: &["ServiceException", "States.Timeout"],
+                                    interval_seconds: 2u64,
+                                    max_attempts: 3u64,
+                                    backoff_rate: 1.5f64,
+                                    max_delay_seconds: ::core::option::Option::None,
+                                    jitter_full: false,
                                 },
-                            )
-                            .await;
-                        match outcome {
-                            ::core::result::Result::Ok(result) => {
-                                let output = result;
-                                state = State::CheckInventory;
-                                data = output;
-                            }
-                            ::core::result::Result::Err(error) => {
-                                match __sfn::find_catcher(CATCH, &error) {
-                                    ::core::option::Option::Some(0) => {
-                                        let error_output = error.to_error_output();
-                                        let output = __sfn::dataflow::result_path(
-                                            &CATCH_0_RESULT_PATH,
-                                            data,
-                                            error_output,
-                                        )?;
-                                        state = State::NotifyFailure;
-                                        data = output;
-                                    }
-                                    _ => return ::core::result::Result::Err(error),
-                                }
-                            }
-                        }
-                    }
-                }
-                State::CheckInventory => {
-                    exec.enter(state.name());
-                    {
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let input = effective.clone();
-                                    __sfn::call_task(
-                                        exec,
-                                        "CheckInventory",
-                                        "arn:aws:lambda:us-east-1:123456789012:function:CheckInventory",
-                                        ::core::option::Option::None,
-                                        |ctx| { Tasks::check_inventory(&self.tasks, input, ctx) },
-                                    )
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        state = State::StockCheck;
-                        data = output;
-                    }
-                }
-                State::StockCheck => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"$.inventoryStatus"`
-                        static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("inventoryStatus"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        let effective = data;
-                        let rule: usize = {
-                            let roots = __sfn::jsonpath::Roots::new(
-                                &effective,
-                                &exec.context,
-                                &exec.variables,
-                            );
-                            if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
-                                ::core::result::Result::Ok(
-                                    ::core::option::Option::Some(value),
-                                ) => {
-                                    __sfn::choice::string(
-                                        &value,
-                                        __sfn::choice::Comparison::Equals,
-                                        "IN_STOCK",
-                                    )
-                                }
-                                _ => {
-                                    return ::core::result::Result::Err(
-                                        __sfn::choice::missing_variable_error("$.inventoryStatus"),
-                                    );
-                                }
-                            } {
-                                0
-                            } else {
-                                1
-                            }
-                        };
-                        match rule {
-                            0 => {
-                                let output = effective;
-                                state = State::ProcessPayment;
-                                data = output;
-                            }
-                            _ => {
-                                let output = effective;
-                                state = State::NotifyOutOfStock;
-                                data = output;
-                            }
-                        }
-                    }
-                }
-                State::NotifyOutOfStock => {
-                    exec.enter(state.name());
-                    {
-                        /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification", "Message.$": "States.Format('Item {} is out of stock.', $.itemId)"}`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Object(
-                            ::std::vec::Vec::from([
-                                (
-                                    ::std::string::String::from("TopicArn"),
-                                    __sfn::template::Template::Literal(
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from(
-                                                "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification",
+                            ];
+                            /// The `ErrorEquals` of each `Catch`, in order.
+                            static CATCH: &[&[&str]] = &[&["ValidationError"]];
+                            /// `"ResultPath": "$.error"`
+                            static CATCH_0_RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("error"),
                                             ),
                                         ),
-                                    ),
+                                    ],
                                 ),
-                                (
-                                    ::std::string::String::from("Message"),
-                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                        function: __sfn::sfn_lang::intrinsic::Function::Format,
-                                        args: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::intrinsic::Arg::Format(
-                                                    ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed("Item "),
-                                                            ),
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed(" is out of stock."),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                ),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("itemId"),
-                                                                ),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                }),
-                                            ],
-                                        ),
-                                    }),
-                                ),
-                            ]),
-                        ));
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let call = __sfn::dataflow::parameters(
-                                            &PARAMETERS,
-                                            &effective,
-                                            &exec.context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                        .map(|input| __sfn::call_task(
+                            });
+                            let effective = data.clone();
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    RETRY,
+                                    |exec| {
+                                        let input = effective.clone();
+                                        __sfn::call_task(
                                             exec,
-                                            "NotifyOutOfStock",
-                                            "arn:aws:states:::sns:publish",
+                                            "ValidateOrder",
+                                            "arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder",
                                             ::core::option::Option::None,
-                                            |ctx| {
-                                                Tasks::notify_out_of_stock(&self.tasks, input, ctx)
-                                            },
-                                        ));
-                                    async move {
-                                        match call {
-                                            ::core::result::Result::Ok(call) => call.await,
-                                            ::core::result::Result::Err(error) => {
-                                                ::core::result::Result::Err(error)
-                                            }
+                                            |ctx| { Tasks::validate_order(&self.tasks, input, ctx) },
+                                        )
+                                    },
+                                )
+                                .await;
+                            match outcome {
+                                ::core::result::Result::Ok(result) => {
+                                    let output = result;
+                                    state = State::CheckInventory;
+                                    data = output;
+                                }
+                                ::core::result::Result::Err(error) => {
+                                    match __sfn::find_catcher(CATCH, &error) {
+                                        ::core::option::Option::Some(0) => {
+                                            let error_output = error.to_error_output();
+                                            let output = __sfn::dataflow::result_path(
+                                                &CATCH_0_RESULT_PATH,
+                                                data,
+                                                error_output,
+                                            )?;
+                                            state = State::NotifyFailure;
+                                            data = output;
                                         }
+                                        _ => return ::core::result::Result::Err(error),
                                     }
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        state = State::WaitForRestock;
-                        data = output;
-                    }
-                }
-                State::WaitForRestock => {
-                    exec.enter_untimed(state.name());
-                    {
-                        let effective = data;
-                        __sfn::wait_seconds(172800u64).await;
-                        let output = effective;
-                        state = State::CheckInventory;
-                        data = output;
-                    }
-                }
-                State::ProcessPayment => {
-                    exec.enter(state.name());
-                    {
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let input = effective.clone();
-                                    __sfn::call_task(
-                                        exec,
-                                        "ProcessPayment",
-                                        "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment",
-                                        ::core::option::Option::None,
-                                        |ctx| { Tasks::process_payment(&self.tasks, input, ctx) },
-                                    )
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        state = State::PaymentCheck;
-                        data = output;
-                    }
-                }
-                State::PaymentCheck => {
-                    exec.enter_untimed(state.name());
-                    {
-                        /// `"$.paymentStatus"`
-                        static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("paymentStatus"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        };
-                        let effective = data;
-                        let rule: usize = {
-                            let roots = __sfn::jsonpath::Roots::new(
-                                &effective,
-                                &exec.context,
-                                &exec.variables,
-                            );
-                            if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
-                                ::core::result::Result::Ok(
-                                    ::core::option::Option::Some(value),
-                                ) => {
-                                    __sfn::choice::string(
-                                        &value,
-                                        __sfn::choice::Comparison::Equals,
-                                        "SUCCEEDED",
-                                    )
                                 }
-                                _ => {
-                                    return ::core::result::Result::Err(
-                                        __sfn::choice::missing_variable_error("$.paymentStatus"),
-                                    );
-                                }
-                            } {
-                                0
-                            } else {
-                                1
-                            }
-                        };
-                        match rule {
-                            0 => {
-                                let output = effective;
-                                state = State::PrepareShipment;
-                                data = output;
-                            }
-                            _ => {
-                                let output = effective;
-                                state = State::NotifyPaymentFailure;
-                                data = output;
                             }
                         }
                     }
-                }
-                State::NotifyPaymentFailure => {
-                    exec.enter(state.name());
-                    {
-                        /// `"Parameters": {"TopicArn":"arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification","Message":"Your payment could not be processed."}`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Literal(
-                            __sfn::serde_json::Value::Object(
-                                __sfn::serde_json::Map::from_iter([
+                    State::CheckInventory => {
+                        exec.enter(state.name());
+                        {
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let input = effective.clone();
+                                        __sfn::call_task(
+                                            exec,
+                                            "CheckInventory",
+                                            "arn:aws:lambda:us-east-1:123456789012:function:CheckInventory",
+                                            ::core::option::Option::None,
+                                            |ctx| { Tasks::check_inventory(&self.tasks, input, ctx) },
+                                        )
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            state = State::StockCheck;
+                            data = output;
+                        }
+                    }
+                    State::StockCheck => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"$.inventoryStatus"`
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("inventoryStatus"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
+                            let effective = data;
+                            let rule: usize = {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
+                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
+                                    ::core::result::Result::Ok(
+                                        ::core::option::Option::Some(value),
+                                    ) => {
+                                        __sfn::choice::string(
+                                            &value,
+                                            __sfn::choice::Comparison::Equals,
+                                            "IN_STOCK",
+                                        )
+                                    }
+                                    _ => {
+                                        return ::core::result::Result::Err(
+                                            __sfn::choice::missing_variable_error("$.inventoryStatus"),
+                                        );
+                                    }
+                                } {
+                                    0
+                                } else {
+                                    1
+                                }
+                            };
+                            match rule {
+                                0 => {
+                                    let output = effective;
+                                    state = State::ProcessPayment;
+                                    data = output;
+                                }
+                                _ => {
+                                    let output = effective;
+                                    state = State::NotifyOutOfStock;
+                                    data = output;
+                                }
+                            }
+                        }
+                    }
+                    State::NotifyOutOfStock => {
+                        exec.enter(state.name());
+                        {
+                            /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification", "Message.$": "States.Format('Item {} is out of stock.', $.itemId)"}`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
                                     (
                                         ::std::string::String::from("TopicArn"),
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from(
-                                                "arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification",
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from(
+                                                    "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification",
+                                                ),
                                             ),
                                         ),
                                     ),
                                     (
                                         ::std::string::String::from("Message"),
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from(
-                                                "Your payment could not be processed.",
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::Format,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Format(
+                                                        ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed("Item "),
+                                                                ),
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed(" is out of stock."),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("itemId"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
                                             ),
-                                        ),
+                                        }),
                                     ),
                                 ]),
-                            ),
-                        ));
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let call = __sfn::dataflow::parameters(
-                                            &PARAMETERS,
-                                            &effective,
-                                            &exec.context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                        .map(|input| __sfn::call_task(
+                            ));
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let call = __sfn::dataflow::parameters(
+                                                &PARAMETERS,
+                                                &effective,
+                                                &exec.context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                            .map(|input| __sfn::call_task(
+                                                exec,
+                                                "NotifyOutOfStock",
+                                                "arn:aws:states:::sns:publish",
+                                                ::core::option::Option::None,
+                                                |ctx| {
+                                                    Tasks::notify_out_of_stock(&self.tasks, input, ctx)
+                                                },
+                                            ));
+                                        async move {
+                                            match call {
+                                                ::core::result::Result::Ok(call) => call.await,
+                                                ::core::result::Result::Err(error) => {
+                                                    ::core::result::Result::Err(error)
+                                                }
+                                            }
+                                        }
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            state = State::WaitForRestock;
+                            data = output;
+                        }
+                    }
+                    State::WaitForRestock => {
+                        exec.enter_untimed(state.name());
+                        {
+                            let effective = data;
+                            __sfn::wait_seconds(172800u64).await;
+                            let output = effective;
+                            state = State::CheckInventory;
+                            data = output;
+                        }
+                    }
+                    State::ProcessPayment => {
+                        exec.enter(state.name());
+                        {
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let input = effective.clone();
+                                        __sfn::call_task(
                                             exec,
-                                            "NotifyPaymentFailure",
-                                            "arn:aws:states:::sns:publish",
+                                            "ProcessPayment",
+                                            "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment",
                                             ::core::option::Option::None,
-                                            |ctx| {
-                                                Tasks::notify_payment_failure(&self.tasks, input, ctx)
+                                            |ctx| { Tasks::process_payment(&self.tasks, input, ctx) },
+                                        )
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            state = State::PaymentCheck;
+                            data = output;
+                        }
+                    }
+                    State::PaymentCheck => {
+                        exec.enter_untimed(state.name());
+                        {
+                            /// `"$.paymentStatus"`
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("paymentStatus"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
+                            let effective = data;
+                            let rule: usize = {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
+                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
+                                    ::core::result::Result::Ok(
+                                        ::core::option::Option::Some(value),
+                                    ) => {
+                                        __sfn::choice::string(
+                                            &value,
+                                            __sfn::choice::Comparison::Equals,
+                                            "SUCCEEDED",
+                                        )
+                                    }
+                                    _ => {
+                                        return ::core::result::Result::Err(
+                                            __sfn::choice::missing_variable_error("$.paymentStatus"),
+                                        );
+                                    }
+                                } {
+                                    0
+                                } else {
+                                    1
+                                }
+                            };
+                            match rule {
+                                0 => {
+                                    let output = effective;
+                                    state = State::PrepareShipment;
+                                    data = output;
+                                }
+                                _ => {
+                                    let output = effective;
+                                    state = State::NotifyPaymentFailure;
+                                    data = output;
+                                }
+                            }
+                        }
+                    }
+                    State::NotifyPaymentFailure => {
+                        exec.enter(state.name());
+                        {
+                            /// `"Parameters": {"TopicArn":"arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification","Message":"Your payment could not be processed."}`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Literal(
+                                __sfn::serde_json::Value::Object(
+                                    __sfn::serde_json::Map::from_iter([
+                                        (
+                                            ::std::string::String::from("TopicArn"),
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from(
+                                                    "arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification",
+                                                ),
+                                            ),
+                                        ),
+                                        (
+                                            ::std::string::String::from("Message"),
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from(
+                                                    "Your payment could not be processed.",
+                                                ),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ));
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let call = __sfn::dataflow::parameters(
+                                                &PARAMETERS,
+                                                &effective,
+                                                &exec.context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                            .map(|input| __sfn::call_task(
+                                                exec,
+                                                "NotifyPaymentFailure",
+                                                "arn:aws:states:::sns:publish",
+                                                ::core::option::Option::None,
+                                                |ctx| {
+                                                    Tasks::notify_payment_failure(&self.tasks, input, ctx)
+                                                },
+                                            ));
+                                        async move {
+                                            match call {
+                                                ::core::result::Result::Ok(call) => call.await,
+                                                ::core::result::Result::Err(error) => {
+                                                    ::core::result::Result::Err(error)
+                                                }
+                                            }
+                                        }
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            return ::core::result::Result::Ok(output);
+                        }
+                    }
+                    State::PrepareShipment => {
+                        exec.enter_untimed(state.name());
+                        {
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        exec.count_events(1);
+                                        let branches = ::std::vec::Vec::from([
+                                            {
+                                                let mut branch = exec.child();
+                                                let input = effective.clone();
+                                                ::std::boxed::Box::pin(async move {
+                                                    self.run_prepare_shipment_branch0(&mut branch, input).await
+                                                }) as __sfn::BranchFuture<'_>
                                             },
-                                        ));
-                                    async move {
-                                        match call {
-                                            ::core::result::Result::Ok(call) => call.await,
-                                            ::core::result::Result::Err(error) => {
-                                                ::core::result::Result::Err(error)
-                                            }
+                                            {
+                                                let mut branch = exec.child();
+                                                let input = effective.clone();
+                                                ::std::boxed::Box::pin(async move {
+                                                    self.run_prepare_shipment_branch1(&mut branch, input).await
+                                                }) as __sfn::BranchFuture<'_>
+                                            },
+                                        ]);
+                                        let events = exec.child();
+                                        async move {
+                                            let outputs = __sfn::run_parallel(branches).await;
+                                            events.count_events(1);
+                                            outputs.map(__sfn::Value::Array)
                                         }
-                                    }
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        return ::core::result::Result::Ok(output);
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            state = State::ShipOrder;
+                            data = output;
+                        }
                     }
-                }
-                State::PrepareShipment => {
-                    exec.enter_untimed(state.name());
-                    {
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let branches = ::std::vec::Vec::from([
-                                        {
-                                            let mut branch = exec.child();
-                                            let input = effective.clone();
-                                            ::std::boxed::Box::pin(async move {
-                                                self.run_prepare_shipment_branch0(&mut branch, input).await
-                                            }) as __sfn::BranchFuture<'_>
-                                        },
-                                        {
-                                            let mut branch = exec.child();
-                                            let input = effective.clone();
-                                            ::std::boxed::Box::pin(async move {
-                                                self.run_prepare_shipment_branch1(&mut branch, input).await
-                                            }) as __sfn::BranchFuture<'_>
-                                        },
-                                    ]);
-                                    async move {
-                                        __sfn::run_parallel(branches).await.map(__sfn::Value::Array)
-                                    }
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        state = State::ShipOrder;
-                        data = output;
+                    State::ShipOrder => {
+                        exec.enter(state.name());
+                        {
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let input = effective.clone();
+                                        __sfn::call_task(
+                                            exec,
+                                            "ShipOrder",
+                                            "arn:aws:lambda:us-east-1:123456789012:function:ShipOrder",
+                                            ::core::option::Option::None,
+                                            |ctx| { Tasks::ship_order(&self.tasks, input, ctx) },
+                                        )
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            state = State::NotifyCustomer;
+                            data = output;
+                        }
                     }
-                }
-                State::ShipOrder => {
-                    exec.enter(state.name());
-                    {
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let input = effective.clone();
-                                    __sfn::call_task(
-                                        exec,
-                                        "ShipOrder",
-                                        "arn:aws:lambda:us-east-1:123456789012:function:ShipOrder",
-                                        ::core::option::Option::None,
-                                        |ctx| { Tasks::ship_order(&self.tasks, input, ctx) },
-                                    )
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        state = State::NotifyCustomer;
-                        data = output;
-                    }
-                }
-                State::NotifyCustomer => {
-                    exec.enter(state.name());
-                    {
-                        /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification", "Message.$": "States.Format('Your order {} has been shipped!', $.orderId)"}`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Object(
-                            ::std::vec::Vec::from([
-                                (
-                                    ::std::string::String::from("TopicArn"),
-                                    __sfn::template::Template::Literal(
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from(
-                                                "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification",
+                    State::NotifyCustomer => {
+                        exec.enter(state.name());
+                        {
+                            /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification", "Message.$": "States.Format('Your order {} has been shipped!', $.orderId)"}`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("TopicArn"),
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from(
+                                                    "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification",
+                                                ),
                                             ),
                                         ),
                                     ),
-                                ),
-                                (
-                                    ::std::string::String::from("Message"),
-                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                        function: __sfn::sfn_lang::intrinsic::Function::Format,
-                                        args: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::intrinsic::Arg::Format(
-                                                    ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed("Your order "),
-                                                            ),
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed(" has been shipped!"),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                ),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("orderId"),
+                                    (
+                                        ::std::string::String::from("Message"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::Format,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Format(
+                                                        ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed("Your order "),
                                                                 ),
-                                                            ),
-                                                        ],
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed(" has been shipped!"),
+                                                                ),
+                                                            ],
+                                                        ),
                                                     ),
-                                                }),
-                                            ],
-                                        ),
-                                    }),
-                                ),
-                            ]),
-                        ));
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let call = __sfn::dataflow::parameters(
-                                            &PARAMETERS,
-                                            &effective,
-                                            &exec.context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                        .map(|input| __sfn::call_task(
-                                            exec,
-                                            "NotifyCustomer",
-                                            "arn:aws:states:::sns:publish",
-                                            ::core::option::Option::None,
-                                            |ctx| { Tasks::notify_customer(&self.tasks, input, ctx) },
-                                        ));
-                                    async move {
-                                        match call {
-                                            ::core::result::Result::Ok(call) => call.await,
-                                            ::core::result::Result::Err(error) => {
-                                                ::core::result::Result::Err(error)
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("orderId"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                ]),
+                            ));
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let call = __sfn::dataflow::parameters(
+                                                &PARAMETERS,
+                                                &effective,
+                                                &exec.context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                            .map(|input| __sfn::call_task(
+                                                exec,
+                                                "NotifyCustomer",
+                                                "arn:aws:states:::sns:publish",
+                                                ::core::option::Option::None,
+                                                |ctx| { Tasks::notify_customer(&self.tasks, input, ctx) },
+                                            ));
+                                        async move {
+                                            match call {
+                                                ::core::result::Result::Ok(call) => call.await,
+                                                ::core::result::Result::Err(error) => {
+                                                    ::core::result::Result::Err(error)
+                                                }
                                             }
                                         }
-                                    }
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        return ::core::result::Result::Ok(output);
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            return ::core::result::Result::Ok(output);
+                        }
                     }
-                }
-                State::NotifyFailure => {
-                    exec.enter(state.name());
-                    {
-                        /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification", "Message.$": "States.Format('Your order could not be processed: {}', $.error.Cause)"…`
-                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
-                        __sfn::template::Template::Object(
-                            ::std::vec::Vec::from([
-                                (
-                                    ::std::string::String::from("TopicArn"),
-                                    __sfn::template::Template::Literal(
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from(
-                                                "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification",
+                    State::NotifyFailure => {
+                        exec.enter(state.name());
+                        {
+                            /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification", "Message.$": "States.Format('Your order could not be processed: {}', $.error.Cause)"…`
+                            static PARAMETERS: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("TopicArn"),
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from(
+                                                    "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification",
+                                                ),
                                             ),
                                         ),
                                     ),
-                                ),
-                                (
-                                    ::std::string::String::from("Message"),
-                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                        function: __sfn::sfn_lang::intrinsic::Function::Format,
-                                        args: ::std::borrow::Cow::Borrowed(
-                                            &[
-                                                __sfn::sfn_lang::intrinsic::Arg::Format(
-                                                    ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                                ::std::borrow::Cow::Borrowed(
-                                                                    "Your order could not be processed: ",
+                                    (
+                                        ::std::string::String::from("Message"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::Format,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Format(
+                                                        ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed(
+                                                                        "Your order could not be processed: ",
+                                                                    ),
                                                                 ),
-                                                            ),
-                                                            __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                        ],
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                            ],
+                                                        ),
                                                     ),
-                                                ),
-                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                                    root: __sfn::sfn_lang::path::Root::Input,
-                                                    segments: ::std::borrow::Cow::Borrowed(
-                                                        &[
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("error"),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("error"),
+                                                                    ),
                                                                 ),
-                                                            ),
-                                                            __sfn::sfn_lang::path::Segment::Child(
-                                                                __sfn::sfn_lang::path::Selector::Name(
-                                                                    ::std::borrow::Cow::Borrowed("Cause"),
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("Cause"),
+                                                                    ),
                                                                 ),
-                                                            ),
-                                                        ],
-                                                    ),
-                                                }),
-                                            ],
-                                        ),
-                                    }),
-                                ),
-                            ]),
-                        ));
-                        let effective = data;
-                        let outcome = __sfn::with_retry(
-                                exec,
-                                &[],
-                                |exec| {
-                                    let call = __sfn::dataflow::parameters(
-                                            &PARAMETERS,
-                                            &effective,
-                                            &exec.context,
-                                            &exec.variables,
-                                            &*exec.entropy,
-                                        )
-                                        .map(|input| __sfn::call_task(
-                                            exec,
-                                            "NotifyFailure",
-                                            "arn:aws:states:::sns:publish",
-                                            ::core::option::Option::None,
-                                            |ctx| { Tasks::notify_failure(&self.tasks, input, ctx) },
-                                        ));
-                                    async move {
-                                        match call {
-                                            ::core::result::Result::Ok(call) => call.await,
-                                            ::core::result::Result::Err(error) => {
-                                                ::core::result::Result::Err(error)
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                ]),
+                            ));
+                            let effective = data;
+                            let outcome = __sfn::with_retry(
+                                    exec,
+                                    &[],
+                                    |exec| {
+                                        let call = __sfn::dataflow::parameters(
+                                                &PARAMETERS,
+                                                &effective,
+                                                &exec.context,
+                                                &exec.variables,
+                                                &*exec.entropy,
+                                            )
+                                            .map(|input| __sfn::call_task(
+                                                exec,
+                                                "NotifyFailure",
+                                                "arn:aws:states:::sns:publish",
+                                                ::core::option::Option::None,
+                                                |ctx| { Tasks::notify_failure(&self.tasks, input, ctx) },
+                                            ));
+                                        async move {
+                                            match call {
+                                                ::core::result::Result::Ok(call) => call.await,
+                                                ::core::result::Result::Err(error) => {
+                                                    ::core::result::Result::Err(error)
+                                                }
                                             }
                                         }
-                                    }
-                                },
-                            )
-                            .await;
-                        let result = outcome?;
-                        let output = result;
-                        return ::core::result::Result::Ok(output);
+                                    },
+                                )
+                                .await;
+                            let result = outcome?;
+                            let output = result;
+                            return ::core::result::Result::Ok(output);
+                        }
                     }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
     /// Runs branch 0 of the Parallel state `PrepareShipment` from its start, `UpdateInventory`, on `input`; returns the output of the state that ends it.
     async fn run_prepare_shipment_branch0(
@@ -1305,34 +1317,38 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let state = PrepareShipmentBranch0::UpdateInventory;
-        let data = input;
-        match state {
-            PrepareShipmentBranch0::UpdateInventory => {
-                exec.enter(state.name());
-                {
-                    let effective = data;
-                    let outcome = __sfn::with_retry(
-                            exec,
-                            &[],
-                            |exec| {
-                                let input = effective.clone();
-                                __sfn::call_task(
-                                    exec,
-                                    "UpdateInventory",
-                                    "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory",
-                                    ::core::option::Option::None,
-                                    |ctx| { Tasks::update_inventory(&self.tasks, input, ctx) },
-                                )
-                            },
-                        )
-                        .await;
-                    let result = outcome?;
-                    let output = result;
-                    return ::core::result::Result::Ok(output);
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let state = PrepareShipmentBranch0::UpdateInventory;
+            let data = input;
+            match state {
+                PrepareShipmentBranch0::UpdateInventory => {
+                    exec.enter(state.name());
+                    {
+                        let effective = data;
+                        let outcome = __sfn::with_retry(
+                                exec,
+                                &[],
+                                |exec| {
+                                    let input = effective.clone();
+                                    __sfn::call_task(
+                                        exec,
+                                        "UpdateInventory",
+                                        "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory",
+                                        ::core::option::Option::None,
+                                        |ctx| { Tasks::update_inventory(&self.tasks, input, ctx) },
+                                    )
+                                },
+                            )
+                            .await;
+                        let result = outcome?;
+                        let output = result;
+                        return ::core::result::Result::Ok(output);
+                    }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
     /// Runs branch 1 of the Parallel state `PrepareShipment` from its start, `GenerateInvoice`, on `input`; returns the output of the state that ends it.
     async fn run_prepare_shipment_branch1(
@@ -1340,34 +1356,38 @@ impl<T: Tasks> StateMachine<T> {
         exec: &mut __sfn::Execution,
         input: __sfn::Value,
     ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-        let state = PrepareShipmentBranch1::GenerateInvoice;
-        let data = input;
-        match state {
-            PrepareShipmentBranch1::GenerateInvoice => {
-                exec.enter(state.name());
-                {
-                    let effective = data;
-                    let outcome = __sfn::with_retry(
-                            exec,
-                            &[],
-                            |exec| {
-                                let input = effective.clone();
-                                __sfn::call_task(
-                                    exec,
-                                    "GenerateInvoice",
-                                    "arn:aws:lambda:us-east-1:123456789012:function:GenerateInvoice",
-                                    ::core::option::Option::None,
-                                    |ctx| { Tasks::generate_invoice(&self.tasks, input, ctx) },
-                                )
-                            },
-                        )
-                        .await;
-                    let result = outcome?;
-                    let output = result;
-                    return ::core::result::Result::Ok(output);
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
+            let state = PrepareShipmentBranch1::GenerateInvoice;
+            let data = input;
+            match state {
+                PrepareShipmentBranch1::GenerateInvoice => {
+                    exec.enter(state.name());
+                    {
+                        let effective = data;
+                        let outcome = __sfn::with_retry(
+                                exec,
+                                &[],
+                                |exec| {
+                                    let input = effective.clone();
+                                    __sfn::call_task(
+                                        exec,
+                                        "GenerateInvoice",
+                                        "arn:aws:lambda:us-east-1:123456789012:function:GenerateInvoice",
+                                        ::core::option::Option::None,
+                                        |ctx| { Tasks::generate_invoice(&self.tasks, input, ctx) },
+                                    )
+                                },
+                            )
+                            .await;
+                        let result = outcome?;
+                        let output = result;
+                        return ::core::result::Result::Ok(output);
+                    }
                 }
             }
         }
+            .await;
+        outcome.map_err(|error| exec.at_state(error))
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

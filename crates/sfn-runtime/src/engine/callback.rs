@@ -251,6 +251,8 @@ where
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
+    exec.count_events(4);
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
     let waited = async move {
         let handler = match started {

@@ -40,12 +40,14 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::Utc;
 use serde_json::Value;
 
 use super::callback::TaskTokens;
 use crate::context::{Context, ExecutionInfo};
+use crate::error::StatesError;
 use crate::intrinsics::{Entropy, SystemEntropy};
 use crate::variables::VariableStore;
 
@@ -116,6 +118,12 @@ pub struct Execution {
     pub entropy: Arc<dyn Entropy + Send + Sync>,
     /// The runtime settings.
     pub settings: Arc<Settings>,
+    /// The ids of the execution's history events: the last one given out,
+    /// shared by the branches and iterations (see [`Execution::event_ids`]).
+    events: Arc<AtomicU64>,
+    /// The id of the `...StateEntered` event of the state this scope is in
+    /// (0 before its first state).
+    entered_event: u64,
 }
 
 impl Execution {
@@ -152,7 +160,69 @@ impl Execution {
             variables: VariableStore::new(),
             entropy,
             settings,
+            // 1: ExecutionStarted.
+            events: Arc::new(AtomicU64::new(1)),
+            entered_event: 0,
         }
+    }
+
+    /// Counts the events of entering a state: the `...StateExited` of the
+    /// state before it in this scope, if any, and its `...StateEntered`.
+    fn count_entry(&mut self) {
+        let exited = u64::from(self.entered_event != 0);
+        self.entered_event = self.events.fetch_add(exited + 1, Ordering::Relaxed) + exited + 1;
+    }
+
+    /// Counts `n` history events besides state entries and exits: a
+    /// Task's `TaskScheduled`, `TaskStarted` and its outcome, a Map's
+    /// `MapStateStarted`, ... (see [`Execution::event_ids`]).
+    pub fn count_events(&self, n: u64) {
+        self.events.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The history event ids so far: the last one given out, and the id of
+    /// the `...StateEntered` event of the state this scope is in (0 before
+    /// its first state).
+    ///
+    /// Ids are counted as AWS numbers the events of a Standard execution's
+    /// history: `ExecutionStarted` is 1; each state adds its `Entered` and
+    /// `Exited` events, a Task attempt its `Scheduled`, `Started` and
+    /// outcome, a Map or Parallel its `Started` and `Succeeded` and each
+    /// iteration its `Started` and outcome. AWS cites the entered event's id
+    /// in the causes of the errors a state raises itself
+    /// ([`Execution::at_state`]). Concurrent branches and iterations
+    /// interleave their events, as on AWS.
+    pub fn event_ids(&self) -> (u64, u64) {
+        (self.events.load(Ordering::Relaxed), self.entered_event)
+    }
+
+    /// `error` as AWS reports it when the state this scope is in raised it
+    /// itself (`States.Runtime`, `States.QueryEvaluationError`): the cause
+    /// starts with `An error occurred while executing the state 'NAME'
+    /// (entered at the event id #ID). `. Other errors (a task's, a Fail
+    /// state's, one already placed by an inner scope) are returned as they
+    /// are.
+    pub fn at_state(&self, mut error: StatesError) -> StatesError {
+        const PREFIX: &str = "An error occurred while executing the state '";
+        let own = error.error == crate::error::names::RUNTIME
+            || error.error == crate::error::names::QUERY_EVALUATION_ERROR;
+        let Some(state) = self.context.state_name() else {
+            return error;
+        };
+        if !own
+            || error
+                .cause
+                .as_deref()
+                .is_some_and(|c| c.starts_with(PREFIX))
+        {
+            return error;
+        }
+        let cause = error.cause.take().unwrap_or_default();
+        error.cause = Some(format!(
+            "{PREFIX}{state}' (entered at the event id #{}). {cause}",
+            self.entered_event
+        ));
+        error
     }
 
     /// The execution's name, `$$.Execution.Name`.
@@ -181,6 +251,8 @@ impl Execution {
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
+            events: Arc::clone(&self.events),
+            entered_event: 0,
         }
     }
 
@@ -193,6 +265,8 @@ impl Execution {
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
+            events: Arc::clone(&self.events),
+            entered_event: 0,
         }
     }
 
@@ -201,6 +275,7 @@ impl Execution {
     /// cleared. `RetryCount` is left to [`with_retry`](super::with_retry)
     /// (see the [module](self) docs).
     pub fn enter(&mut self, state_name: &str) {
+        self.count_entry();
         self.context
             .enter_state(state_name, std::time::SystemTime::now());
         if let Some(observer) = &self.settings.on_state_entered {
@@ -213,6 +288,7 @@ impl Execution {
     /// among its fields, not a Task, not JSONata): the clock is not read.
     /// Were the time read anyway, it would be the time of reading.
     pub fn enter_untimed(&mut self, state_name: &str) {
+        self.count_entry();
         self.context.enter_state_untimed(state_name);
         if let Some(observer) = &self.settings.on_state_entered {
             (observer.0)(state_name);

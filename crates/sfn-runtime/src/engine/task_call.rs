@@ -55,6 +55,8 @@ where
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    // History: TaskScheduled, TaskStarted, and the outcome.
+    exec.count_events(3);
     // Creating the future runs user code too (a handler that is not an
     // `async fn` may panic before returning its future).
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));

@@ -98,6 +98,9 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
             let parent = exec.child();
             async move {
                 #take
+                // History: MapStateStarted, then each iteration's Started
+                // and outcome, then the Map's outcome.
+                parent.count_events(1);
                 let outputs = __sfn::run_map(
                     &parent.settings,
                     inputs,
@@ -105,11 +108,17 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                     #tolerance,
                     |_index, input| {
                         let mut iteration = parent.child();
-                        async move { self.#processor(&mut iteration, input).await }
+                        iteration.count_events(1);
+                        async move {
+                            let output = self.#processor(&mut iteration, input).await;
+                            iteration.count_events(1);
+                            output
+                        }
                     },
                 )
-                .await?;
-                ::core::result::Result::Ok(__sfn::Value::Array(outputs))
+                .await;
+                parent.count_events(1);
+                ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
             }
         })
         .await;

@@ -35,11 +35,15 @@ pub(super) fn parallel(
         #effective
         #parameters
         let outcome = __sfn::with_retry(exec, #retry, |exec| {
+            // History: ParallelStateStarted, the branches' events, then the
+            // Parallel's outcome.
+            exec.count_events(1);
             let branches = ::std::vec::Vec::from([#(#starts),*]);
+            let events = exec.child();
             async move {
-                __sfn::run_parallel(branches)
-                    .await
-                    .map(__sfn::Value::Array)
+                let outputs = __sfn::run_parallel(branches).await;
+                events.count_events(1);
+                outputs.map(__sfn::Value::Array)
             }
         })
         .await;
