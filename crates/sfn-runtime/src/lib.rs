@@ -31,7 +31,7 @@ pub mod variables;
 #[cfg(feature = "macros")]
 pub use sfn_macros::{asl, include_asl};
 
-pub use engine::{Settings, StateObserver, TaskTokenError, TaskTokens};
+pub use engine::{LogLevel, Logging, Settings, StateObserver, TaskTokenError, TaskTokens};
 pub use error::StatesError;
 pub use handle::{ExecutionHandle, ExecutionStatus};
 pub use sfn_lang;
@@ -52,4 +52,5 @@ pub mod __private {
     pub use serde_json::{self, Value};
     pub use sfn_lang;
     pub use std::sync::LazyLock;
+    pub use tracing::Instrument;
 }

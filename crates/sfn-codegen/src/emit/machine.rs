@@ -291,7 +291,7 @@ fn state_machine(
          (a Fail state's, a task's error that no `Catch` handled, `States.Runtime`, ...).",
     );
     let outcome = match machine.timeout_seconds {
-        None => quote!(self.#top(&mut exec, input).await),
+        None => quote!(__sfn::Instrument::instrument(self.#top(&mut exec, input), span).await),
         Some(seconds) => {
             run_doc.push_str(&format!(
                 "\n\nThe execution times out after {seconds} seconds (`TimeoutSeconds`) \
@@ -301,7 +301,10 @@ fn state_machine(
             quote! {{
                 // `TimeoutSeconds` of the state machine: the first of the run
                 // and the timer to finish decides.
-                let mut run = ::core::pin::pin!(self.#top(&mut exec, input));
+                let mut run = ::core::pin::pin!(__sfn::Instrument::instrument(
+                    self.#top(&mut exec, input),
+                    span,
+                ));
                 let mut timer = ::core::pin::pin!(__sfn::wait_seconds(#seconds));
                 ::core::future::poll_fn(|cx| {
                     if let ::core::task::Poll::Ready(outcome) =
@@ -385,8 +388,10 @@ fn state_machine(
                     &input,
                     ::std::sync::Arc::clone(&self.settings),
                 );
+                // Handlers' own `tracing` events are inside the execution's span.
+                let span = exec.span.clone();
                 let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = #outcome;
-                outcome.map_err(#rt::ExecutionError::from)
+                exec.end(outcome).map_err(#rt::ExecutionError::from)
             }
 
             /// Starts an execution of the workflow on `input` as its own
@@ -409,8 +414,10 @@ fn state_machine(
                 let name = exec.name().to_owned();
                 let id = exec.id().to_owned();
                 let machine = ::std::sync::Arc::clone(self);
+                let span = exec.span.clone();
                 #rt::ExecutionHandle::spawn(name, id, #machine_timeout, async move {
-                    machine.#top(&mut exec, input).await
+                    let outcome = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span).await;
+                    exec.end(outcome)
                 })
             }
 

@@ -19,15 +19,22 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             // `$$.State.EnteredTime` can be read only by the state itself:
             // through a `$$` path among its fields, by a Task's handler
             // (which gets the context), or by a JSONata expression. Other
-            // states do not read the clock.
+            // states do not read the clock (the last argument of
+            // `enter_state`).
             let reads_context = matches!(state.kind, crate::ir::StateKind::Task(_))
                 || state.query_language == crate::ir::QueryLanguage::Jsonata
                 || body.to_string().contains("Root :: Context");
-            let enter = if reads_context {
-                quote!(exec.enter(state.name());)
-            } else {
-                quote!(exec.enter_untimed(state.name());)
+            let kind = match state.kind {
+                crate::ir::StateKind::Pass { .. } => "Pass",
+                crate::ir::StateKind::Succeed => "Succeed",
+                crate::ir::StateKind::Task(_) => "Task",
+                crate::ir::StateKind::Choice { .. } => "Choice",
+                crate::ir::StateKind::Wait(_) => "Wait",
+                crate::ir::StateKind::Fail { .. } => "Fail",
+                crate::ir::StateKind::Parallel { .. } => "Parallel",
+                crate::ir::StateKind::Map(_) => "Map",
             };
+            let enter = quote!(exec.enter_state(state.name(), #kind, #reads_context););
             quote!(#enum_ident::#variant => { #enter #body })
         })
         .collect();

@@ -171,10 +171,13 @@ impl<T: Tasks> StateMachine<T> {
             &input,
             ::std::sync::Arc::clone(&self.settings),
         );
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = self
-            .run_top_level(&mut exec, input)
+        let span = exec.span.clone();
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
+                self.run_top_level(&mut exec, input),
+                span,
+            )
             .await;
-        outcome.map_err(::sfn_runtime::ExecutionError::from)
+        exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
     /// tokio task and returns its handle: its name and id, its
@@ -196,11 +199,19 @@ impl<T: Tasks> StateMachine<T> {
         let name = exec.name().to_owned();
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
+        let span = exec.span.clone();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
-            async move { machine.run_top_level(&mut exec, input).await },
+            async move {
+                let outcome = __sfn::Instrument::instrument(
+                        machine.run_top_level(&mut exec, input),
+                        span,
+                    )
+                    .await;
+                exec.end(outcome)
+            },
         )
     }
     /// Runs the top level from its start, `Prepare`, on `input`; returns the output of the state that ends it.
@@ -215,7 +226,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::Prepare => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Pass", false);
                         {
                             /// `"InputPath": "$.order"`
                             static INPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -384,7 +395,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Large => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Choice", false);
                         {
                             /// `"$.prepared.total"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -526,7 +537,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Hold => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Wait", false);
                         {
                             /// `"OutputPath": "$.prepared"`
                             static OUTPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -555,7 +566,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Done => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Succeed", false);
                         {
                             let effective = data;
                             let output = effective;
@@ -563,7 +574,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Reject => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Fail", false);
                         {
                             /// `"CausePath": "$.prepared.label"`
                             static CAUSE_PATH: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {

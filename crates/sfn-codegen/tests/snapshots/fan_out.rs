@@ -327,10 +327,13 @@ impl<T: Tasks> StateMachine<T> {
             &input,
             ::std::sync::Arc::clone(&self.settings),
         );
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = self
-            .run_top_level(&mut exec, input)
+        let span = exec.span.clone();
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
+                self.run_top_level(&mut exec, input),
+                span,
+            )
             .await;
-        outcome.map_err(::sfn_runtime::ExecutionError::from)
+        exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
     /// tokio task and returns its handle: its name and id, its
@@ -352,11 +355,19 @@ impl<T: Tasks> StateMachine<T> {
         let name = exec.name().to_owned();
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
+        let span = exec.span.clone();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
-            async move { machine.run_top_level(&mut exec, input).await },
+            async move {
+                let outcome = __sfn::Instrument::instrument(
+                        machine.run_top_level(&mut exec, input),
+                        span,
+                    )
+                    .await;
+                exec.end(outcome)
+            },
         )
     }
     /// Runs the top level from its start, `Fetch`, on `input`; returns the output of the state that ends it.
@@ -371,7 +382,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::Fetch => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `"Parameters": {"FunctionName": "fetch", "Payload.$": "$"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -492,7 +503,7 @@ impl<T: Tasks> StateMachine<T> {
                                     data = output;
                                 }
                                 ::core::result::Result::Err(error) => {
-                                    match __sfn::find_catcher(CATCH, &error) {
+                                    match exec.find_catcher(CATCH, &error) {
                                         ::core::option::Option::Some(0) => {
                                             let error_output = error.to_error_output();
                                             let output = __sfn::dataflow::result_path(
@@ -510,7 +521,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Both => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Parallel", false);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -549,7 +560,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Failed => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Fail", false);
                         {
                             return ::core::result::Result::Err(__sfn::StatesError {
                                 error: ::std::borrow::Cow::Borrowed("Fetch.Failed"),
@@ -576,7 +587,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 BothBranch0::Each => {
-                    exec.enter(state.name());
+                    exec.enter_state(state.name(), "Map", true);
                     {
                         /// `"ItemsPath": "$.items"`
                         static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -738,7 +749,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 EachProcessor::Price => {
-                    exec.enter(state.name());
+                    exec.enter_state(state.name(), "Task", true);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(
@@ -777,7 +788,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 BothBranch1::Count => {
-                    exec.enter_untimed(state.name());
+                    exec.enter_state(state.name(), "Pass", false);
                     {
                         /// `"Parameters": {"n.$": "States.ArrayLength($.items)"}`
                         static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||

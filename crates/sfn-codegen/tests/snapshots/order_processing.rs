@@ -610,10 +610,13 @@ impl<T: Tasks> StateMachine<T> {
             &input,
             ::std::sync::Arc::clone(&self.settings),
         );
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = self
-            .run_top_level(&mut exec, input)
+        let span = exec.span.clone();
+        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
+                self.run_top_level(&mut exec, input),
+                span,
+            )
             .await;
-        outcome.map_err(::sfn_runtime::ExecutionError::from)
+        exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
     /// tokio task and returns its handle: its name and id, its
@@ -635,11 +638,19 @@ impl<T: Tasks> StateMachine<T> {
         let name = exec.name().to_owned();
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
+        let span = exec.span.clone();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
-            async move { machine.run_top_level(&mut exec, input).await },
+            async move {
+                let outcome = __sfn::Instrument::instrument(
+                        machine.run_top_level(&mut exec, input),
+                        span,
+                    )
+                    .await;
+                exec.end(outcome)
+            },
         )
     }
     /// Runs the top level from its start, `ValidateOrder`, on `input`; returns the output of the state that ends it.
@@ -654,7 +665,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::ValidateOrder => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
                             static RETRY: &[__sfn::RetryPolicy] = &[
@@ -705,7 +716,7 @@ impl<T: Tasks> StateMachine<T> {
                                     data = output;
                                 }
                                 ::core::result::Result::Err(error) => {
-                                    match __sfn::find_catcher(CATCH, &error) {
+                                    match exec.find_catcher(CATCH, &error) {
                                         ::core::option::Option::Some(0) => {
                                             let error_output = error.to_error_output();
                                             let output = __sfn::dataflow::result_path(
@@ -723,7 +734,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::CheckInventory => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -748,7 +759,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::StockCheck => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Choice", false);
                         {
                             /// `"$.inventoryStatus"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -806,7 +817,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyOutOfStock => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification", "Message.$": "States.Format('Item {} is out of stock.', $.itemId)"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -899,7 +910,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::WaitForRestock => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Wait", false);
                         {
                             let effective = data;
                             __sfn::wait_seconds(172800u64).await;
@@ -909,7 +920,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::ProcessPayment => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -934,7 +945,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::PaymentCheck => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Choice", false);
                         {
                             /// `"$.paymentStatus"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -992,7 +1003,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyPaymentFailure => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `"Parameters": {"TopicArn":"arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification","Message":"Your payment could not be processed."}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1057,7 +1068,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::PrepareShipment => {
-                        exec.enter_untimed(state.name());
+                        exec.enter_state(state.name(), "Parallel", false);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -1097,7 +1108,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::ShipOrder => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -1122,7 +1133,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyCustomer => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification", "Message.$": "States.Format('Your order {} has been shipped!', $.orderId)"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1212,7 +1223,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyFailure => {
-                        exec.enter(state.name());
+                        exec.enter_state(state.name(), "Task", true);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification", "Message.$": "States.Format('Your order could not be processed: {}', $.error.Cause)"…`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1322,7 +1333,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 PrepareShipmentBranch0::UpdateInventory => {
-                    exec.enter(state.name());
+                    exec.enter_state(state.name(), "Task", true);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(
@@ -1361,7 +1372,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 PrepareShipmentBranch1::GenerateInvoice => {
-                    exec.enter(state.name());
+                    exec.enter_state(state.name(), "Task", true);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(

@@ -251,6 +251,8 @@ where
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    // The handler runs inside the state's span.
+    let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     exec.count_events(4);
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
@@ -262,7 +264,8 @@ where
         let Some(answer) = callback.answer.take() else {
             return Err(StatesError::runtime("the task token was already used"));
         };
-        let handler = AssertUnwindSafe(handler).catch_unwind().fuse();
+        let handler =
+            tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span).fuse();
         let answer = answer.fuse();
         futures::pin_mut!(handler, answer);
         let mut handler_done = false;

@@ -46,10 +46,12 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::callback::TaskTokens;
+use super::observe::{self, Logging};
 use crate::context::{Context, ExecutionInfo};
 use crate::error::StatesError;
 use crate::intrinsics::{Entropy, SystemEntropy};
 use crate::variables::VariableStore;
+use tracing::Span;
 
 /// The region in the ARNs of `$$` (a placeholder: there is no AWS region).
 const REGION: &str = "us-east-1";
@@ -69,6 +71,9 @@ pub struct Settings {
     /// [`TaskTokens`]): keep a clone to call `send_task_success` and the
     /// like. Every execution with these settings shares it.
     pub task_tokens: TaskTokens,
+    /// Which events executions log through `tracing`, as AWS's logging
+    /// configuration (see [`super::observe`]); off by default, as on AWS.
+    pub logging: Logging,
 }
 
 impl Default for Settings {
@@ -77,6 +82,7 @@ impl Default for Settings {
             inline_map_concurrency_cap: 40,
             on_state_entered: None,
             task_tokens: TaskTokens::new(),
+            logging: Logging::default(),
         }
     }
 }
@@ -124,6 +130,11 @@ pub struct Execution {
     /// The id of the `...StateEntered` event of the state this scope is in
     /// (0 before its first state).
     entered_event: u64,
+    /// The span the states of this scope are in: the execution's, or the
+    /// span of the Parallel or Map state of a branch or iteration.
+    pub span: Span,
+    /// The span of the state this scope is in.
+    pub state_span: Span,
 }
 
 impl Execution {
@@ -155,6 +166,8 @@ impl Execution {
             ),
             state_machine_name: machine_name.to_owned(),
         };
+        let span = observe::execution_span(machine_name, &info.name);
+        observe::started(&settings.logging, &span, input);
         Execution {
             context: Context::new(&info),
             variables: VariableStore::new(),
@@ -163,6 +176,8 @@ impl Execution {
             // 1: ExecutionStarted.
             events: Arc::new(AtomicU64::new(1)),
             entered_event: 0,
+            span,
+            state_span: Span::none(),
         }
     }
 
@@ -253,6 +268,8 @@ impl Execution {
             settings: Arc::clone(&self.settings),
             events: Arc::clone(&self.events),
             entered_event: 0,
+            span: self.state_span.clone(),
+            state_span: Span::none(),
         }
     }
 
@@ -267,6 +284,8 @@ impl Execution {
             settings: Arc::clone(&self.settings),
             events: Arc::clone(&self.events),
             entered_event: 0,
+            span: self.state_span.clone(),
+            state_span: Span::none(),
         }
     }
 
@@ -275,12 +294,7 @@ impl Execution {
     /// cleared. `RetryCount` is left to [`with_retry`](super::with_retry)
     /// (see the [module](self) docs).
     pub fn enter(&mut self, state_name: &str) {
-        self.count_entry();
-        self.context
-            .enter_state(state_name, std::time::SystemTime::now());
-        if let Some(observer) = &self.settings.on_state_entered {
-            (observer.0)(state_name);
-        }
+        self.enter_state(state_name, "", true);
     }
 
     /// [`Execution::enter`] for a state that never reads
@@ -288,11 +302,44 @@ impl Execution {
     /// among its fields, not a Task, not JSONata): the clock is not read.
     /// Were the time read anyway, it would be the time of reading.
     pub fn enter_untimed(&mut self, state_name: &str) {
+        self.enter_state(state_name, "", false);
+    }
+
+    /// Enters the state `state_name` of type `kind` (`"Pass"`, `"Task"`,
+    /// ...): counts its history events, opens its `tracing` span, updates
+    /// `$$.State` (reading the clock only when `timed`, see
+    /// [`Execution::enter_untimed`]) and tells the observer.
+    pub fn enter_state(&mut self, state_name: &str, kind: &str, timed: bool) {
         self.count_entry();
-        self.context.enter_state_untimed(state_name);
+        if timed {
+            self.context
+                .enter_state(state_name, std::time::SystemTime::now());
+        } else {
+            self.context.enter_state_untimed(state_name);
+        }
+        self.state_span = observe::state_span(&self.span, state_name, kind);
+        observe::entered(&self.settings.logging, &self.state_span, state_name);
         if let Some(observer) = &self.settings.on_state_entered {
             (observer.0)(state_name);
         }
+    }
+
+    /// The catcher of `catchers` (each one's `ErrorEquals`) that handles
+    /// `error`, if any (see [`find_catcher`](super::find_catcher)); a
+    /// catch is logged at [`LogLevel::Error`](super::observe::LogLevel).
+    pub fn find_catcher(&self, catchers: &[&[&str]], error: &StatesError) -> Option<usize> {
+        let found = super::find_catcher(catchers, error);
+        if let Some(index) = found {
+            observe::caught(&self.settings.logging, &self.state_span, error, index);
+        }
+        found
+    }
+
+    /// Logs the end of the execution (see [`super::observe`]) and returns
+    /// its outcome.
+    pub fn end(&self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
+        observe::ended(&self.settings.logging, &self.span, &outcome);
+        outcome
     }
 }
 

@@ -15,6 +15,7 @@
 //! * [`TaskCallback`] and [`call_task_with_token`] ([`callback`]):
 //!   `.waitForTaskToken` and `HeartbeatSeconds`, answered through
 //!   [`TaskTokens`].
+//! * [`observe`]: `tracing` spans and AWS-style log levels.
 //! * [`run_parallel`] ([`parallel`]): the branches of a Parallel state.
 //! * [`run_map`] and [`Tolerance`] ([`map`]): the items of a Map state.
 //! * [`wait_seconds`] and [`wait_until`] ([`wait`]): Wait states.
@@ -32,6 +33,7 @@ pub mod callback;
 pub mod catch;
 pub mod execution;
 pub mod map;
+pub mod observe;
 pub mod parallel;
 pub mod path_values;
 pub mod retry;
@@ -47,6 +49,7 @@ pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_toke
 pub use catch::find_catcher;
 pub use execution::{Execution, Settings, StateObserver};
 pub use map::{Tolerance, run_map};
+pub use observe::{LogLevel, Logging};
 pub use parallel::{BranchFuture, run_parallel};
 pub use path_values::{
     expect_seconds, expect_seconds_at, expect_timestamp, expect_timestamp_at,

@@ -95,7 +95,14 @@ where
         if done >= policy.max_attempts {
             return Err(error);
         }
-        tokio::time::sleep(retry_delay(policy, done, exec.entropy.as_ref())).await;
+        let delay = retry_delay(policy, done, exec.entropy.as_ref());
+        super::observe::retrying(
+            &exec.settings.logging,
+            &exec.state_span,
+            &error,
+            delay.as_secs_f64(),
+        );
+        tokio::time::sleep(delay).await;
         retries_by_retrier[index] = done + 1;
         retries = retries.saturating_add(1);
         exec.context.set_retry_count(retries);

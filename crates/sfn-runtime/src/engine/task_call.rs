@@ -55,6 +55,8 @@ where
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    // The handler runs inside the state's span.
+    let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, and the outcome.
     exec.count_events(3);
     // Creating the future runs user code too (a handler that is not an
@@ -65,7 +67,8 @@ where
             Ok(handler) => handler,
             Err(panic) => return Err(panicked(panic.as_ref())),
         };
-        let guarded = AssertUnwindSafe(handler).catch_unwind();
+        let guarded =
+            tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span);
         let outcome = match timeout_seconds {
             Some(seconds) => {
                 match tokio::time::timeout(Duration::from_secs(seconds), guarded).await {

@@ -438,7 +438,7 @@ fn handle_outcome(arm: &mut Arm<'_, '_, '_>, catchers: &[Catcher]) -> TokenStrea
             ::core::result::Result::Ok(result) => {
                 #success
             }
-            ::core::result::Result::Err(error) => match __sfn::find_catcher(#catch, &error) {
+            ::core::result::Result::Err(error) => match exec.find_catcher(#catch, &error) {
                 #(#handlers)*
                 _ => return ::core::result::Result::Err(error),
             },
