@@ -22,6 +22,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::engine::{History, HistoryEvent};
 use crate::error::{StatesError, names};
 use crate::task::ExecutionError;
 
@@ -64,6 +65,8 @@ type Outcome = Result<Value, ExecutionError>;
 
 /// What the handle and the execution's task share.
 struct Shared {
+    /// The execution's history, when it is kept.
+    history: Option<History>,
     /// The status, and the task to abort while it runs.
     state: Mutex<(ExecutionStatus, Option<tokio::task::AbortHandle>)>,
     /// The outcome, once the execution ended.
@@ -83,6 +86,22 @@ impl Shared {
             if let Some(task) = state.1.take() {
                 task.abort();
             }
+        }
+        // The events the execution cannot record itself.
+        let event = match status {
+            ExecutionStatus::Aborted => Some("ExecutionAborted"),
+            ExecutionStatus::TimedOut => Some("ExecutionTimedOut"),
+            _ => None,
+        };
+        if let (Some(event), Some(history), Err(error)) = (event, &self.history, &outcome) {
+            let id = history.last_id() + 1;
+            history.push(HistoryEvent {
+                id,
+                previous_event_id: id - 1,
+                timestamp: std::time::SystemTime::now(),
+                event_type: event.into(),
+                details: serde_json::json!({"error": error.error, "cause": error.cause}),
+            });
         }
         self.outcome.send_replace(Some(outcome));
         true
@@ -106,12 +125,19 @@ impl ExecutionHandle {
     ///
     /// Outside a tokio runtime, as `tokio::spawn` does.
     #[doc(hidden)]
-    pub fn spawn<F>(name: String, id: String, timeout_seconds: Option<u64>, execution: F) -> Self
+    pub fn spawn<F>(
+        name: String,
+        id: String,
+        timeout_seconds: Option<u64>,
+        history: Option<History>,
+        execution: F,
+    ) -> Self
     where
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
         let (outcome, _) = watch::channel(None);
         let shared = Arc::new(Shared {
+            history,
             state: Mutex::new((ExecutionStatus::Running, None)),
             outcome,
         });
@@ -149,6 +175,13 @@ impl ExecutionHandle {
     /// The execution's ARN, `$$.Execution.Id`.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The execution's history so far, when the state machine's settings
+    /// keep it (`Settings::record_history`; see
+    /// [`History`](crate::History)).
+    pub fn history(&self) -> Option<&History> {
+        self.shared.history.as_ref()
     }
 
     /// Where the execution stands now.
@@ -218,7 +251,7 @@ mod tests {
     where
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
-        ExecutionHandle::spawn("run-1".into(), "arn:run-1".into(), timeout, f)
+        ExecutionHandle::spawn("run-1".into(), "arn:run-1".into(), timeout, None, f)
     }
 
     #[tokio::test(start_paused = true)]

@@ -31,7 +31,9 @@ pub mod variables;
 #[cfg(feature = "macros")]
 pub use sfn_macros::{asl, include_asl};
 
-pub use engine::{LogLevel, Logging, Settings, StateObserver, TaskTokenError, TaskTokens};
+pub use engine::{
+    History, HistoryEvent, LogLevel, Logging, Settings, StateObserver, TaskTokenError, TaskTokens,
+};
 pub use error::StatesError;
 pub use handle::{ExecutionHandle, ExecutionStatus};
 pub use sfn_lang;

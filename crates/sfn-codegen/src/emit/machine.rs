@@ -415,7 +415,8 @@ fn state_machine(
                 let id = exec.id().to_owned();
                 let machine = ::std::sync::Arc::clone(self);
                 let span = exec.span.clone();
-                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, async move {
+                let history = exec.recorder.history().cloned();
+                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, history, async move {
                     let outcome = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span).await;
                     exec.end(outcome)
                 })

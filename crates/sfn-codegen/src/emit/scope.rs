@@ -34,7 +34,12 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
                 crate::ir::StateKind::Parallel { .. } => "Parallel",
                 crate::ir::StateKind::Map(_) => "Map",
             };
-            let enter = quote!(exec.enter_state(state.name(), #kind, #reads_context););
+            let input = if cx.uses_data() {
+                quote!(&data)
+            } else {
+                quote!(&__sfn::Value::Null)
+            };
+            let enter = quote!(exec.enter_state(state.name(), #kind, #reads_context, #input););
             quote!(#enum_ident::#variant => { #enter #body })
         })
         .collect();
@@ -74,13 +79,14 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             }
         }
     };
-    // An error a state raised itself names the state (`Execution::at_state`).
+    // The scope's end: the last state's `Exited` event, or an error that a
+    // state raised itself named after the state (`Execution::leave`).
     let body = quote! {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             #body
         }
         .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     };
     quote! {
         #(#doc)*

@@ -200,10 +200,12 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
+        let history = exec.recorder.history().cloned();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
+            history,
             async move {
                 let outcome = __sfn::Instrument::instrument(
                         machine.run_top_level(&mut exec, input),
@@ -226,7 +228,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::Prepare => {
-                        exec.enter_state(state.name(), "Pass", false);
+                        exec.enter_state(state.name(), "Pass", false, &data);
                         {
                             /// `"InputPath": "$.order"`
                             static INPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -395,7 +397,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Large => {
-                        exec.enter_state(state.name(), "Choice", false);
+                        exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.prepared.total"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -537,7 +539,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Hold => {
-                        exec.enter_state(state.name(), "Wait", false);
+                        exec.enter_state(state.name(), "Wait", false, &data);
                         {
                             /// `"OutputPath": "$.prepared"`
                             static OUTPUT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -566,7 +568,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Done => {
-                        exec.enter_state(state.name(), "Succeed", false);
+                        exec.enter_state(state.name(), "Succeed", false, &data);
                         {
                             let effective = data;
                             let output = effective;
@@ -574,7 +576,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Reject => {
-                        exec.enter_state(state.name(), "Fail", false);
+                        exec.enter_state(state.name(), "Fail", false, &data);
                         {
                             /// `"CausePath": "$.prepared.label"`
                             static CAUSE_PATH: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -629,7 +631,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

@@ -356,10 +356,12 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
+        let history = exec.recorder.history().cloned();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
+            history,
             async move {
                 let outcome = __sfn::Instrument::instrument(
                         machine.run_top_level(&mut exec, input),
@@ -382,7 +384,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::Fetch => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `"Parameters": {"FunctionName": "fetch", "Payload.$": "$"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -521,14 +523,14 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Both => {
-                        exec.enter_state(state.name(), "Parallel", false);
+                        exec.enter_state(state.name(), "Parallel", false, &data);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
                                     exec,
                                     &[],
                                     |exec| {
-                                        exec.count_events(1);
+                                        exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                         let branches = ::std::vec::Vec::from([
                                             {
                                                 let mut branch = exec.child();
@@ -548,7 +550,7 @@ impl<T: Tasks> StateMachine<T> {
                                         let events = exec.child();
                                         async move {
                                             let outputs = __sfn::run_parallel(branches).await;
-                                            events.count_events(1);
+                                            events.record_outcome("ParallelState", &outputs);
                                             outputs.map(__sfn::Value::Array)
                                         }
                                     },
@@ -560,7 +562,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::Failed => {
-                        exec.enter_state(state.name(), "Fail", false);
+                        exec.enter_state(state.name(), "Fail", false, &data);
                         {
                             return ::core::result::Result::Err(__sfn::StatesError {
                                 error: ::std::borrow::Cow::Borrowed("Fetch.Failed"),
@@ -574,7 +576,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
     /// Runs branch 0 of the Parallel state `Both` from its start, `Each`, on `input`; returns the output of the state that ends it.
     async fn run_both_branch0(
@@ -587,7 +589,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 BothBranch0::Each => {
-                    exec.enter_state(state.name(), "Map", true);
+                    exec.enter_state(state.name(), "Map", true, &data);
                     {
                         /// `"ItemsPath": "$.items"`
                         static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
@@ -703,7 +705,7 @@ impl<T: Tasks> StateMachine<T> {
                                     let parent = exec.child();
                                     async move {
                                         let inputs = inputs?;
-                                        parent.count_events(1);
+                                        parent.record("MapStateStarted", || __sfn::Value::Null);
                                         let outputs = __sfn::run_map(
                                                 &parent.settings,
                                                 inputs,
@@ -711,18 +713,19 @@ impl<T: Tasks> StateMachine<T> {
                                                 __sfn::Tolerance::default(),
                                                 |_index, input| {
                                                     let mut iteration = parent.child();
-                                                    iteration.count_events(1);
+                                                    iteration
+                                                        .record("MapIterationStarted", || __sfn::Value::Null);
                                                     async move {
                                                         let output = self
                                                             .run_each_processor(&mut iteration, input)
                                                             .await;
-                                                        iteration.count_events(1);
+                                                        iteration.record_outcome("MapIteration", &output);
                                                         output
                                                     }
                                                 },
                                             )
                                             .await;
-                                        parent.count_events(1);
+                                        parent.record_outcome("MapState", &outputs);
                                         ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
                                     }
                                 },
@@ -736,7 +739,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
     /// Runs the item processor of the Map state `Each` from its start, `Price`, on `input`; returns the output of the state that ends it.
     async fn run_each_processor(
@@ -749,7 +752,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 EachProcessor::Price => {
-                    exec.enter_state(state.name(), "Task", true);
+                    exec.enter_state(state.name(), "Task", true, &data);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(
@@ -775,7 +778,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
     /// Runs branch 1 of the Parallel state `Both` from its start, `Count`, on `input`; returns the output of the state that ends it.
     async fn run_both_branch1(
@@ -788,7 +791,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 BothBranch1::Count => {
-                    exec.enter_state(state.name(), "Pass", false);
+                    exec.enter_state(state.name(), "Pass", false, &data);
                     {
                         /// `"Parameters": {"n.$": "States.ArrayLength($.items)"}`
                         static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
@@ -834,7 +837,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

@@ -639,10 +639,12 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
+        let history = exec.recorder.history().cloned();
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
+            history,
             async move {
                 let outcome = __sfn::Instrument::instrument(
                         machine.run_top_level(&mut exec, input),
@@ -665,7 +667,7 @@ impl<T: Tasks> StateMachine<T> {
             loop {
                 match state {
                     State::ValidateOrder => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
                             static RETRY: &[__sfn::RetryPolicy] = &[
@@ -734,7 +736,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::CheckInventory => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -759,7 +761,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::StockCheck => {
-                        exec.enter_state(state.name(), "Choice", false);
+                        exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.inventoryStatus"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -817,7 +819,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyOutOfStock => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OutOfStockNotification", "Message.$": "States.Format('Item {} is out of stock.', $.itemId)"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -910,7 +912,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::WaitForRestock => {
-                        exec.enter_state(state.name(), "Wait", false);
+                        exec.enter_state(state.name(), "Wait", false, &data);
                         {
                             let effective = data;
                             __sfn::wait_seconds(172800u64).await;
@@ -920,7 +922,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::ProcessPayment => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -945,7 +947,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::PaymentCheck => {
-                        exec.enter_state(state.name(), "Choice", false);
+                        exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.paymentStatus"`
                             static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
@@ -1003,7 +1005,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyPaymentFailure => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `"Parameters": {"TopicArn":"arn:aws:sns:us-east-1:123456789012:PaymentFailureNotification","Message":"Your payment could not be processed."}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1068,14 +1070,14 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::PrepareShipment => {
-                        exec.enter_state(state.name(), "Parallel", false);
+                        exec.enter_state(state.name(), "Parallel", false, &data);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
                                     exec,
                                     &[],
                                     |exec| {
-                                        exec.count_events(1);
+                                        exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                         let branches = ::std::vec::Vec::from([
                                             {
                                                 let mut branch = exec.child();
@@ -1095,7 +1097,7 @@ impl<T: Tasks> StateMachine<T> {
                                         let events = exec.child();
                                         async move {
                                             let outputs = __sfn::run_parallel(branches).await;
-                                            events.count_events(1);
+                                            events.record_outcome("ParallelState", &outputs);
                                             outputs.map(__sfn::Value::Array)
                                         }
                                     },
@@ -1108,7 +1110,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::ShipOrder => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             let effective = data;
                             let outcome = __sfn::with_retry(
@@ -1133,7 +1135,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyCustomer => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderShippedNotification", "Message.$": "States.Format('Your order {} has been shipped!', $.orderId)"}`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1223,7 +1225,7 @@ impl<T: Tasks> StateMachine<T> {
                         }
                     }
                     State::NotifyFailure => {
-                        exec.enter_state(state.name(), "Task", true);
+                        exec.enter_state(state.name(), "Task", true, &data);
                         {
                             /// `"Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:OrderFailureNotification", "Message.$": "States.Format('Your order could not be processed: {}', $.error.Cause)"…`
                             static PARAMETERS: __sfn::LazyLock<
@@ -1320,7 +1322,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
     /// Runs branch 0 of the Parallel state `PrepareShipment` from its start, `UpdateInventory`, on `input`; returns the output of the state that ends it.
     async fn run_prepare_shipment_branch0(
@@ -1333,7 +1335,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 PrepareShipmentBranch0::UpdateInventory => {
-                    exec.enter_state(state.name(), "Task", true);
+                    exec.enter_state(state.name(), "Task", true, &data);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(
@@ -1359,7 +1361,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
     /// Runs branch 1 of the Parallel state `PrepareShipment` from its start, `GenerateInvoice`, on `input`; returns the output of the state that ends it.
     async fn run_prepare_shipment_branch1(
@@ -1372,7 +1374,7 @@ impl<T: Tasks> StateMachine<T> {
             let data = input;
             match state {
                 PrepareShipmentBranch1::GenerateInvoice => {
-                    exec.enter_state(state.name(), "Task", true);
+                    exec.enter_state(state.name(), "Task", true, &data);
                     {
                         let effective = data;
                         let outcome = __sfn::with_retry(
@@ -1398,7 +1400,7 @@ impl<T: Tasks> StateMachine<T> {
             }
         }
             .await;
-        outcome.map_err(|error| exec.at_state(error))
+        exec.leave(outcome)
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]

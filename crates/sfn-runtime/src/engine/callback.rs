@@ -254,7 +254,7 @@ where
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
-    exec.count_events(4);
+    let recorder = super::task_call::started_events(exec, resource, true);
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
     let waited = async move {
         let handler = match started {
@@ -299,14 +299,16 @@ where
         }
     };
     async move {
-        match timeout_seconds {
+        let outcome = match timeout_seconds {
             Some(seconds) => match tokio::time::timeout(Duration::from_secs(seconds), waited).await
             {
                 Ok(outcome) => outcome,
                 Err(_elapsed) => Err(StatesError::new(names::TIMEOUT, "")),
             },
             None => waited.await,
-        }
+        };
+        super::task_call::ended_event(&recorder, &outcome);
+        outcome
     }
 }
 

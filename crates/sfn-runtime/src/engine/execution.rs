@@ -40,12 +40,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::Utc;
 use serde_json::Value;
 
 use super::callback::TaskTokens;
+use super::history::{self, History, Recorder};
 use super::observe::{self, Logging};
 use crate::context::{Context, ExecutionInfo};
 use crate::error::StatesError;
@@ -74,6 +74,12 @@ pub struct Settings {
     /// Which events executions log through `tracing`, as AWS's logging
     /// configuration (see [`super::observe`]); off by default, as on AWS.
     pub logging: Logging,
+    /// Whether executions keep their history events (see
+    /// [`super::history`]); off by default: ids are counted either way.
+    pub record_history: bool,
+    /// How many events a kept history holds at most (AWS's limit of a
+    /// Standard execution, 25,000, by default).
+    pub history_cap: usize,
 }
 
 impl Default for Settings {
@@ -83,6 +89,8 @@ impl Default for Settings {
             on_state_entered: None,
             task_tokens: TaskTokens::new(),
             logging: Logging::default(),
+            record_history: false,
+            history_cap: 25_000,
         }
     }
 }
@@ -124,12 +132,14 @@ pub struct Execution {
     pub entropy: Arc<dyn Entropy + Send + Sync>,
     /// The runtime settings.
     pub settings: Arc<Settings>,
-    /// The ids of the execution's history events: the last one given out,
-    /// shared by the branches and iterations (see [`Execution::event_ids`]).
-    events: Arc<AtomicU64>,
+    /// Gives out the ids of the execution's history events and keeps them
+    /// when asked; shared by the branches and iterations.
+    pub recorder: Recorder,
     /// The id of the `...StateEntered` event of the state this scope is in
     /// (0 before its first state).
     entered_event: u64,
+    /// The type of the state this scope is in (`"Pass"`, ...).
+    entered_kind: &'static str,
     /// The span the states of this scope are in: the execution's, or the
     /// span of the Parallel or Map state of a branch or iteration.
     pub span: Span,
@@ -168,31 +178,74 @@ impl Execution {
         };
         let span = observe::execution_span(machine_name, &info.name);
         observe::started(&settings.logging, &span, input);
+        let history = settings
+            .record_history
+            .then(|| History::with_cap(settings.history_cap));
+        let recorder = Recorder::new(history);
+        recorder.record_as(1, "ExecutionStarted", || {
+            let mut details = history::data("input", input);
+            details.insert("roleArn".into(), Value::String(info.role_arn.clone()));
+            Value::Object(details)
+        });
         Execution {
             context: Context::new(&info),
             variables: VariableStore::new(),
             entropy,
             settings,
-            // 1: ExecutionStarted.
-            events: Arc::new(AtomicU64::new(1)),
+            recorder,
             entered_event: 0,
+            entered_kind: "",
             span,
             state_span: Span::none(),
         }
     }
 
-    /// Counts the events of entering a state: the `...StateExited` of the
-    /// state before it in this scope, if any, and its `...StateEntered`.
-    fn count_entry(&mut self) {
-        let exited = u64::from(self.entered_event != 0);
-        self.entered_event = self.events.fetch_add(exited + 1, Ordering::Relaxed) + exited + 1;
+    /// Records the `Exited` event of the state this scope is in, if any,
+    /// with its `output`.
+    fn exit_state(&mut self, output: &Value) {
+        if self.entered_event == 0 {
+            return;
+        }
+        let name = self.context.state_name().unwrap_or_default();
+        self.recorder.record(exited_type(self.entered_kind), || {
+            let mut details = history::data("output", output);
+            details.insert("name".into(), Value::String(name.to_owned()));
+            Value::Object(details)
+        });
+        self.entered_event = 0;
     }
 
-    /// Counts `n` history events besides state entries and exits: a
-    /// Task's `TaskScheduled`, `TaskStarted` and its outcome, a Map's
-    /// `MapStateStarted`, ... (see [`Execution::event_ids`]).
-    pub fn count_events(&self, n: u64) {
-        self.events.fetch_add(n, Ordering::Relaxed);
+    /// Records an event of this execution (see [`super::history`]) with
+    /// the details made by `details` (only when the history is kept).
+    pub fn record(&self, event_type: &'static str, details: impl FnOnce() -> Value) -> u64 {
+        self.recorder.record(event_type, details)
+    }
+
+    /// Records `<prefix>Succeeded` or `<prefix>Failed` (with the error and
+    /// cause) for `outcome`: `MapIteration`, `MapState`, `ParallelState`.
+    pub fn record_outcome<T>(&self, prefix: &'static str, outcome: &Result<T, StatesError>) {
+        match outcome {
+            Ok(_) => {
+                self.recorder.record(succeeded_type(prefix), || Value::Null);
+            }
+            Err(error) => {
+                self.recorder
+                    .record(failed_type(prefix), || error_details(error));
+            }
+        }
+    }
+
+    /// Ends the scope with `outcome`: a success records the `Exited` event
+    /// of its last state; an error the state raised itself names the
+    /// state ([`Execution::at_state`]).
+    pub fn leave(&mut self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
+        match outcome {
+            Ok(output) => {
+                self.exit_state(&output);
+                Ok(output)
+            }
+            Err(error) => Err(self.at_state(error)),
+        }
     }
 
     /// The history event ids so far: the last one given out, and the id of
@@ -208,7 +261,7 @@ impl Execution {
     /// ([`Execution::at_state`]). Concurrent branches and iterations
     /// interleave their events, as on AWS.
     pub fn event_ids(&self) -> (u64, u64) {
-        (self.events.load(Ordering::Relaxed), self.entered_event)
+        (self.recorder.last_id(), self.entered_event)
     }
 
     /// `error` as AWS reports it when the state this scope is in raised it
@@ -266,8 +319,9 @@ impl Execution {
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
-            events: Arc::clone(&self.events),
+            recorder: self.recorder.clone(),
             entered_event: 0,
+            entered_kind: "",
             span: self.state_span.clone(),
             state_span: Span::none(),
         }
@@ -282,8 +336,9 @@ impl Execution {
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
-            events: Arc::clone(&self.events),
+            recorder: self.recorder.clone(),
             entered_event: 0,
+            entered_kind: "",
             span: self.state_span.clone(),
             state_span: Span::none(),
         }
@@ -294,7 +349,7 @@ impl Execution {
     /// cleared. `RetryCount` is left to [`with_retry`](super::with_retry)
     /// (see the [module](self) docs).
     pub fn enter(&mut self, state_name: &str) {
-        self.enter_state(state_name, "", true);
+        self.enter_state(state_name, "", true, &Value::Null);
     }
 
     /// [`Execution::enter`] for a state that never reads
@@ -302,15 +357,28 @@ impl Execution {
     /// among its fields, not a Task, not JSONata): the clock is not read.
     /// Were the time read anyway, it would be the time of reading.
     pub fn enter_untimed(&mut self, state_name: &str) {
-        self.enter_state(state_name, "", false);
+        self.enter_state(state_name, "", false, &Value::Null);
     }
 
     /// Enters the state `state_name` of type `kind` (`"Pass"`, `"Task"`,
-    /// ...): counts its history events, opens its `tracing` span, updates
-    /// `$$.State` (reading the clock only when `timed`, see
+    /// ...) with `input`: records the `Exited` event of the state before it
+    /// in this scope and its own `Entered` event, opens its `tracing` span,
+    /// updates `$$.State` (reading the clock only when `timed`, see
     /// [`Execution::enter_untimed`]) and tells the observer.
-    pub fn enter_state(&mut self, state_name: &str, kind: &str, timed: bool) {
-        self.count_entry();
+    pub fn enter_state(
+        &mut self,
+        state_name: &str,
+        kind: &'static str,
+        timed: bool,
+        input: &Value,
+    ) {
+        self.exit_state(input);
+        self.entered_event = self.recorder.record(entered_type(kind), || {
+            let mut details = history::data("input", input);
+            details.insert("name".into(), Value::String(state_name.to_owned()));
+            Value::Object(details)
+        });
+        self.entered_kind = kind;
         if timed {
             self.context
                 .enter_state(state_name, std::time::SystemTime::now());
@@ -339,7 +407,76 @@ impl Execution {
     /// its outcome.
     pub fn end(&self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
         observe::ended(&self.settings.logging, &self.span, &outcome);
+        match &outcome {
+            Ok(output) => {
+                self.recorder.record("ExecutionSucceeded", || {
+                    Value::Object(history::data("output", output))
+                });
+            }
+            Err(error) => {
+                self.recorder
+                    .record("ExecutionFailed", || error_details(error));
+            }
+        }
         outcome
+    }
+}
+
+/// `{"error": ..., "cause": ...}` of a failure event.
+pub(crate) fn error_details(error: &StatesError) -> Value {
+    let mut details = serde_json::Map::new();
+    details.insert("error".into(), Value::String(error.error.to_string()));
+    if let Some(cause) = &error.cause {
+        details.insert("cause".into(), Value::String(cause.clone()));
+    }
+    Value::Object(details)
+}
+
+/// `PassStateEntered`, ... (`StateEntered` for an unknown type).
+fn entered_type(kind: &str) -> &'static str {
+    match kind {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        "Map" => "MapStateEntered",
+        _ => "StateEntered",
+    }
+}
+
+/// `PassStateExited`, ... (`StateExited` for an unknown type).
+fn exited_type(kind: &str) -> &'static str {
+    match kind {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Fail" => "FailStateExited",
+        "Parallel" => "ParallelStateExited",
+        "Map" => "MapStateExited",
+        _ => "StateExited",
+    }
+}
+
+/// `MapIterationSucceeded`, `MapStateSucceeded`, `ParallelStateSucceeded`.
+fn succeeded_type(prefix: &str) -> &'static str {
+    match prefix {
+        "MapIteration" => "MapIterationSucceeded",
+        "MapState" => "MapStateSucceeded",
+        _ => "ParallelStateSucceeded",
+    }
+}
+
+/// `MapIterationFailed`, `MapStateFailed`, `ParallelStateFailed`.
+fn failed_type(prefix: &str) -> &'static str {
+    match prefix {
+        "MapIteration" => "MapIterationFailed",
+        "MapState" => "MapStateFailed",
+        _ => "ParallelStateFailed",
     }
 }
 

@@ -8,6 +8,8 @@
 //! * [`Execution`] ([`execution`]): the context object, the variables, the
 //!   source of randomness and the [`Settings`] an execution carries from
 //!   state to state, and its children for Parallel branches and Map items.
+//! * [`History`] ([`history`]): the execution's events, AWS's
+//!   `GetExecutionHistory`.
 //! * [`with_retry`] and [`RetryPolicy`] ([`retry`]): AWS's `Retry`.
 //! * [`find_catcher`] ([`catch`]): AWS's `Catch`.
 //! * [`call_task`] ([`task_call`]): one call of a Task handler, with
@@ -32,6 +34,7 @@
 pub mod callback;
 pub mod catch;
 pub mod execution;
+pub mod history;
 pub mod map;
 pub mod observe;
 pub mod parallel;
@@ -48,6 +51,7 @@ mod test_support;
 pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_token};
 pub use catch::find_catcher;
 pub use execution::{Execution, Settings, StateObserver};
+pub use history::{History, HistoryEvent, Recorder};
 pub use map::{Tolerance, run_map};
 pub use observe::{LogLevel, Logging};
 pub use parallel::{BranchFuture, run_parallel};

@@ -24,6 +24,7 @@ use futures::FutureExt;
 use serde_json::Value;
 
 use super::execution::Execution;
+use super::history::Recorder;
 use crate::error::{StatesError, names};
 use crate::task::{TaskContext, TaskError};
 
@@ -58,11 +59,11 @@ where
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, and the outcome.
-    exec.count_events(3);
+    let recorder = started_events(exec, resource, false);
     // Creating the future runs user code too (a handler that is not an
     // `async fn` may panic before returning its future).
     let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
-    async move {
+    let call = async move {
         let handler = match started {
             Ok(handler) => handler,
             Err(panic) => return Err(panicked(panic.as_ref())),
@@ -82,6 +83,45 @@ where
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(error.into()),
             Err(panic) => Err(panicked(panic.as_ref())),
+        }
+    };
+    async move {
+        let outcome = call.await;
+        ended_event(&recorder, &outcome);
+        outcome
+    }
+}
+
+/// Records `TaskScheduled`, `TaskStarted` (and `TaskSubmitted` for a
+/// callback) for a call of `resource`; returns the recorder for the outcome.
+pub(super) fn started_events(exec: &Execution, resource: &str, callback: bool) -> Recorder {
+    let recorder = exec.recorder.clone();
+    let details = || serde_json::json!({"resource": resource});
+    recorder.record("TaskScheduled", details);
+    recorder.record("TaskStarted", details);
+    if callback {
+        recorder.record("TaskSubmitted", details);
+    }
+    recorder
+}
+
+/// Records `TaskSucceeded`, `TaskTimedOut` or `TaskFailed` for `outcome`.
+pub(super) fn ended_event(recorder: &Recorder, outcome: &Result<Value, StatesError>) {
+    match outcome {
+        Ok(output) => {
+            recorder.record("TaskSucceeded", || {
+                Value::Object(super::history::data("output", output))
+            });
+        }
+        Err(error) => {
+            let timed_out =
+                error.error == names::TIMEOUT || error.error == names::HEARTBEAT_TIMEOUT;
+            let kind = if timed_out {
+                "TaskTimedOut"
+            } else {
+                "TaskFailed"
+            };
+            recorder.record(kind, || super::execution::error_details(error));
         }
     }
 }

@@ -100,7 +100,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                 #take
                 // History: MapStateStarted, then each iteration's Started
                 // and outcome, then the Map's outcome.
-                parent.count_events(1);
+                parent.record("MapStateStarted", || __sfn::Value::Null);
                 let outputs = __sfn::run_map(
                     &parent.settings,
                     inputs,
@@ -108,16 +108,16 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                     #tolerance,
                     |_index, input| {
                         let mut iteration = parent.child();
-                        iteration.count_events(1);
+                        iteration.record("MapIterationStarted", || __sfn::Value::Null);
                         async move {
                             let output = self.#processor(&mut iteration, input).await;
-                            iteration.count_events(1);
+                            iteration.record_outcome("MapIteration", &output);
                             output
                         }
                     },
                 )
                 .await;
-                parent.count_events(1);
+                parent.record_outcome("MapState", &outputs);
                 ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
             }
         })

@@ -37,12 +37,12 @@ pub(super) fn parallel(
         let outcome = __sfn::with_retry(exec, #retry, |exec| {
             // History: ParallelStateStarted, the branches' events, then the
             // Parallel's outcome.
-            exec.count_events(1);
+            exec.record("ParallelStateStarted", || __sfn::Value::Null);
             let branches = ::std::vec::Vec::from([#(#starts),*]);
             let events = exec.child();
             async move {
                 let outputs = __sfn::run_parallel(branches).await;
-                events.count_events(1);
+                events.record_outcome("ParallelState", &outputs);
                 outputs.map(__sfn::Value::Array)
             }
         })

@@ -1,0 +1,309 @@
+//! Execution history: the events of an execution, with AWS's event type
+//! names, ids and fields, and their JSON in the shape of AWS's
+//! `GetExecutionHistory`.
+//!
+//! Every execution numbers its events (see
+//! [`Execution::event_ids`](super::Execution::event_ids)); with
+//! [`Settings::record_history`](super::Settings::record_history) it also
+//! keeps them in a [`History`], which [`ExecutionHandle::history`]
+//! (crate::ExecutionHandle::history) reads while the execution runs and
+//! after.
+//!
+//! # Events
+//!
+//! * `ExecutionStarted`, then `ExecutionSucceeded`, `ExecutionFailed`,
+//!   `ExecutionAborted` or `ExecutionTimedOut`;
+//! * `<Type>StateEntered` and `<Type>StateExited` for each state (`Pass`,
+//!   `Task`, `Choice`, `Wait`, `Succeed`, `Fail`, `Parallel`, `Map`); a Fail
+//!   state, or one whose error ends its scope, has no `Exited`;
+//! * `TaskScheduled`, `TaskStarted`, then `TaskSucceeded`, `TaskFailed` or
+//!   `TaskTimedOut` for each attempt of a Task (`TaskSubmitted` too for a
+//!   callback);
+//! * `MapStateStarted`, `MapIterationStarted` and `MapIterationSucceeded` or
+//!   `MapIterationFailed` for each item, then `MapStateSucceeded` or
+//!   `MapStateFailed`; `ParallelStateStarted`, then `ParallelStateSucceeded`
+//!   or `ParallelStateFailed`.
+//!
+//! `previousEventId` is the id of the event recorded before it (AWS links
+//! an event to the one that caused it; for a sequential execution that is
+//! the same event). Inputs and outputs are JSON text, as AWS gives them.
+//!
+//! # Cap
+//!
+//! AWS ends a Standard execution at 25,000 history events. Here the
+//! execution goes on, but the [`History`] keeps at most
+//! [`Settings::history_cap`](super::Settings::history_cap) events (25,000
+//! by default): the later ones are counted ([`History::dropped`]) and not
+//! kept, so that a long loop cannot use unbounded memory.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::context::format_timestamp;
+
+/// One event of an execution's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEvent {
+    /// The event's id: 1 for `ExecutionStarted`, then one more per event.
+    pub id: u64,
+    /// The id of the event before it (0 for the first).
+    pub previous_event_id: u64,
+    /// When it happened.
+    pub timestamp: SystemTime,
+    /// AWS's event type, e.g. `PassStateEntered`.
+    pub event_type: Cow<'static, str>,
+    /// The event's details, as AWS's `...EventDetails` object.
+    pub details: Value,
+}
+
+impl HistoryEvent {
+    /// The event as AWS's `GetExecutionHistory` gives it: `timestamp`,
+    /// `type`, `id`, `previousEventId` and the details under
+    /// `<camelCase type>EventDetails` (`stateEnteredEventDetails` for every
+    /// `...StateEntered`, `stateExitedEventDetails` for every
+    /// `...StateExited`).
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        out.insert(
+            "timestamp".into(),
+            Value::String(format_timestamp(DateTime::<Utc>::from(self.timestamp))),
+        );
+        out.insert("type".into(), Value::String(self.event_type.to_string()));
+        out.insert("id".into(), Value::from(self.id));
+        out.insert(
+            "previousEventId".into(),
+            Value::from(self.previous_event_id),
+        );
+        if !self.details.is_null() {
+            out.insert(details_key(&self.event_type), self.details.clone());
+        }
+        Value::Object(out)
+    }
+}
+
+/// `stateEnteredEventDetails`, `taskScheduledEventDetails`, ...
+fn details_key(event_type: &str) -> String {
+    let base = if event_type.ends_with("StateEntered") {
+        "StateEntered"
+    } else if event_type.ends_with("StateExited") {
+        "StateExited"
+    } else {
+        event_type
+    };
+    let mut key = String::with_capacity(base.len() + 12);
+    let mut chars = base.chars();
+    if let Some(first) = chars.next() {
+        key.push(first.to_ascii_lowercase());
+    }
+    key.extend(chars);
+    key.push_str("EventDetails");
+    key
+}
+
+/// What a [`History`] holds.
+#[derive(Debug, Default)]
+struct Recorded {
+    events: Vec<HistoryEvent>,
+    cap: usize,
+    dropped: u64,
+}
+
+/// The recorded events of one execution (a cheap handle: `Clone` shares
+/// them).
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    recorded: Arc<Mutex<Recorded>>,
+}
+
+impl History {
+    /// An empty history that keeps at most `cap` events.
+    pub fn with_cap(cap: usize) -> Self {
+        History {
+            recorded: Arc::new(Mutex::new(Recorded {
+                events: Vec::new(),
+                cap,
+                dropped: 0,
+            })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
+        self.recorded.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps `event`, unless the cap is reached.
+    pub(crate) fn push(&self, event: HistoryEvent) {
+        let mut recorded = self.lock();
+        if recorded.events.len() < recorded.cap {
+            recorded.events.push(event);
+        } else {
+            recorded.dropped += 1;
+        }
+    }
+
+    /// The events so far, in the order they were recorded.
+    pub fn events(&self) -> Vec<HistoryEvent> {
+        self.lock().events.clone()
+    }
+
+    /// The id of the last event kept (0 if none).
+    pub fn last_id(&self) -> u64 {
+        self.lock().events.last().map_or(0, |e| e.id)
+    }
+
+    /// How many events were not kept because of the cap.
+    pub fn dropped(&self) -> u64 {
+        self.lock().dropped
+    }
+
+    /// The history as AWS's `GetExecutionHistory` returns it:
+    /// `{"events": [...]}`.
+    pub fn to_json(&self) -> Value {
+        let events: Vec<Value> = self
+            .lock()
+            .events
+            .iter()
+            .map(HistoryEvent::to_json)
+            .collect();
+        json!({ "events": events })
+    }
+}
+
+/// Gives out event ids and records events when a [`History`] is kept:
+/// what an [`Execution`](super::Execution) and the futures it starts share.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    ids: Arc<AtomicU64>,
+    history: Option<History>,
+}
+
+impl Recorder {
+    /// A recorder whose last id given out is 1 (`ExecutionStarted`, which
+    /// the caller records with [`Recorder::record_as`]).
+    pub(crate) fn new(history: Option<History>) -> Self {
+        Recorder {
+            ids: Arc::new(AtomicU64::new(1)),
+            history,
+        }
+    }
+
+    /// The last id given out.
+    pub fn last_id(&self) -> u64 {
+        self.ids.load(Ordering::Relaxed)
+    }
+
+    /// The history, when one is kept.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// Records an event: gives it the next id and, when a history is kept,
+    /// keeps it with the `details` made then (not made otherwise). Returns
+    /// its id.
+    pub fn record(
+        &self,
+        event_type: impl Into<Cow<'static, str>>,
+        details: impl FnOnce() -> Value,
+    ) -> u64 {
+        let id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        self.record_as(id, event_type, details);
+        id
+    }
+
+    /// Keeps an event with a given id (when a history is kept).
+    pub(crate) fn record_as(
+        &self,
+        id: u64,
+        event_type: impl Into<Cow<'static, str>>,
+        details: impl FnOnce() -> Value,
+    ) {
+        if let Some(history) = &self.history {
+            history.push(HistoryEvent {
+                id,
+                previous_event_id: id.saturating_sub(1),
+                timestamp: SystemTime::now(),
+                event_type: event_type.into(),
+                details: details(),
+            });
+        }
+    }
+}
+
+/// `{"<field>": "<JSON text>", "<field>Details": {"truncated": false}}`,
+/// AWS's way of giving an input or output in an event.
+pub(crate) fn data(field: &str, value: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert(field.to_owned(), Value::String(value.to_string()));
+    out.insert(format!("{field}Details"), json!({"truncated": false}));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_keys() {
+        assert_eq!(details_key("PassStateEntered"), "stateEnteredEventDetails");
+        assert_eq!(details_key("MapStateExited"), "stateExitedEventDetails");
+        assert_eq!(details_key("TaskScheduled"), "taskScheduledEventDetails");
+        assert_eq!(
+            details_key("ExecutionStarted"),
+            "executionStartedEventDetails"
+        );
+        assert_eq!(
+            details_key("MapIterationStarted"),
+            "mapIterationStartedEventDetails"
+        );
+    }
+
+    #[test]
+    fn ids_details_and_the_cap() {
+        let history = History::with_cap(2);
+        let recorder = Recorder::new(Some(history.clone()));
+        recorder.record_as(1, "ExecutionStarted", || json!({"input": "{}"}));
+        let mut made = false;
+        assert_eq!(
+            recorder.record("PassStateEntered", || json!({"name": "A"})),
+            2
+        );
+        assert_eq!(
+            recorder.record("PassStateExited", || {
+                made = true;
+                json!({"name": "A"})
+            }),
+            3
+        );
+        assert!(made, "details are made when kept... or dropped by the cap");
+        assert_eq!(history.events().len(), 2);
+        assert_eq!(history.dropped(), 1);
+        let doc = history.to_json();
+        assert_eq!(doc["events"][1]["type"], json!("PassStateEntered"));
+        assert_eq!(doc["events"][1]["id"], json!(2));
+        assert_eq!(doc["events"][1]["previousEventId"], json!(1));
+        assert_eq!(
+            doc["events"][1]["stateEnteredEventDetails"],
+            json!({"name": "A"})
+        );
+        assert!(
+            doc["events"][0]["timestamp"]
+                .as_str()
+                .unwrap()
+                .ends_with('Z')
+        );
+
+        let counting = Recorder::new(None);
+        let mut made = false;
+        counting.record("PassStateEntered", || {
+            made = true;
+            Value::Null
+        });
+        assert!(!made, "without a history no details are made");
+        assert_eq!(counting.last_id(), 2);
+    }
+}
