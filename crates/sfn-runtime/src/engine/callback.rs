@@ -244,13 +244,7 @@ where
     C: FnOnce(TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, TaskError>> + Send,
 {
-    let retry_count = exec
-        .context
-        .member("State")
-        .and_then(|state| state.get("RetryCount"))
-        .and_then(Value::as_u64)
-        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
-    let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    let ctx = super::task_call::task_context(exec, state_name, resource);
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.

@@ -49,13 +49,7 @@ where
     C: FnOnce(TaskContext) -> Fut,
     Fut: Future<Output = Result<Value, TaskError>> + Send,
 {
-    let retry_count = exec
-        .context
-        .member("State")
-        .and_then(|state| state.get("RetryCount"))
-        .and_then(Value::as_u64)
-        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
-    let ctx = TaskContext::new(state_name, resource, exec.context.clone(), retry_count);
+    let ctx = task_context(exec, state_name, resource);
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, and the outcome.
@@ -90,6 +84,18 @@ where
         ended_event(&recorder, &outcome);
         outcome
     }
+}
+
+/// What the handler of `state_name` sees: the context object, the
+/// Resource, `$$.State.RetryCount` and any task token.
+pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -> TaskContext {
+    let retry_count = exec
+        .context
+        .member("State")
+        .and_then(|state| state.get("RetryCount"))
+        .and_then(Value::as_u64)
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    TaskContext::new(state_name, resource, exec.context.clone(), retry_count)
 }
 
 /// Records `TaskScheduled`, `TaskStarted` (and `TaskSubmitted` for a
