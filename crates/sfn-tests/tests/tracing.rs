@@ -196,3 +196,57 @@ fn off_logs_nothing_of_its_own() {
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("inside the handler"), "{text}");
 }
+
+sfn_runtime::asl!(
+    /// A Map whose iterations log from their Task.
+    pub mod mapped,
+    {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "Work",
+                    "States": { "Work": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work", "End": true } }
+                },
+                "End": true
+            }
+        }
+    }
+);
+
+struct Work;
+
+impl mapped::Tasks for Work {
+    async fn work(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+        tracing::info!(item = %input, "working");
+        Ok(input)
+    }
+}
+
+#[test]
+fn iteration_states_are_inside_the_map_state_span() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(mapped::StateMachine::new(Work).run(json!([1, 2])))
+            .unwrap();
+    });
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let working: Vec<&str> = text.lines().filter(|l| l.contains("working")).collect();
+    assert_eq!(working.len(), 2, "{text}");
+    for line in working {
+        assert!(
+            line.contains("state{name=\"Each\" type=\"Map\"}:state{name=\"Work\" type=\"Task\"}"),
+            "{line}"
+        );
+    }
+}

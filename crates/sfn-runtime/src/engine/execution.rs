@@ -322,7 +322,7 @@ impl Execution {
             recorder: self.recorder.clone(),
             entered_event: 0,
             entered_kind: "",
-            span: self.state_span.clone(),
+            span: self.inner_span(),
             state_span: Span::none(),
         }
     }
@@ -339,8 +339,20 @@ impl Execution {
             recorder: self.recorder.clone(),
             entered_event: 0,
             entered_kind: "",
-            span: self.state_span.clone(),
+            span: self.inner_span(),
             state_span: Span::none(),
+        }
+    }
+
+    /// The span a branch or iteration started here runs in: the current
+    /// state's (a Parallel or Map state), or, from an execution that has
+    /// entered no state of its own (the one a Map hands its iterations),
+    /// the one it runs in.
+    fn inner_span(&self) -> Span {
+        if self.state_span.is_none() {
+            self.span.clone()
+        } else {
+            self.state_span.clone()
         }
     }
 
