@@ -1094,10 +1094,10 @@ impl<T: Tasks> StateMachine<T> {
                                                 }) as __sfn::BranchFuture<'_>
                                             },
                                         ]);
-                                        let events = exec.child();
+                                        let recorder = exec.recorder.clone();
                                         async move {
                                             let outputs = __sfn::run_parallel(branches).await;
-                                            events.record_outcome("ParallelState", &outputs);
+                                            recorder.record_outcome("ParallelState", &outputs);
                                             outputs.map(__sfn::Value::Array)
                                         }
                                     },

@@ -224,15 +224,7 @@ impl Execution {
     /// Records `<prefix>Succeeded` or `<prefix>Failed` (with the error and
     /// cause) for `outcome`: `MapIteration`, `MapState`, `ParallelState`.
     pub fn record_outcome<T>(&self, prefix: &'static str, outcome: &Result<T, StatesError>) {
-        match outcome {
-            Ok(_) => {
-                self.recorder.record(succeeded_type(prefix), || Value::Null);
-            }
-            Err(error) => {
-                self.recorder
-                    .record(failed_type(prefix), || error_details(error));
-            }
-        }
+        self.recorder.record_outcome(prefix, outcome);
     }
 
     /// Ends the scope with `outcome`: a success records the `Exited` event
@@ -471,24 +463,6 @@ fn exited_type(kind: &str) -> &'static str {
         "Parallel" => "ParallelStateExited",
         "Map" => "MapStateExited",
         _ => "StateExited",
-    }
-}
-
-/// `MapIterationSucceeded`, `MapStateSucceeded`, `ParallelStateSucceeded`.
-fn succeeded_type(prefix: &str) -> &'static str {
-    match prefix {
-        "MapIteration" => "MapIterationSucceeded",
-        "MapState" => "MapStateSucceeded",
-        _ => "ParallelStateSucceeded",
-    }
-}
-
-/// `MapIterationFailed`, `MapStateFailed`, `ParallelStateFailed`.
-fn failed_type(prefix: &str) -> &'static str {
-    match prefix {
-        "MapIteration" => "MapIterationFailed",
-        "MapState" => "MapStateFailed",
-        _ => "ParallelStateFailed",
     }
 }
 

@@ -45,6 +45,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::context::format_timestamp;
+use crate::error::StatesError;
 
 /// One event of an execution's history.
 #[derive(Clone, Debug, PartialEq)]
@@ -213,6 +214,24 @@ impl Recorder {
         let id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
         self.record_as(id, event_type, details);
         id
+    }
+
+    /// Records `<prefix>Succeeded` or `<prefix>Failed` (with the error and
+    /// cause) for `outcome`: `MapIteration`, `MapState`, `ParallelState`.
+    pub fn record_outcome<T>(&self, prefix: &'static str, outcome: &Result<T, StatesError>) {
+        let (succeeded, failed) = match prefix {
+            "MapIteration" => ("MapIterationSucceeded", "MapIterationFailed"),
+            "MapState" => ("MapStateSucceeded", "MapStateFailed"),
+            _ => ("ParallelStateSucceeded", "ParallelStateFailed"),
+        };
+        match outcome {
+            Ok(_) => {
+                self.record(succeeded, || Value::Null);
+            }
+            Err(error) => {
+                self.record(failed, || super::execution::error_details(error));
+            }
+        }
     }
 
     /// Keeps an event with a given id (when a history is kept).

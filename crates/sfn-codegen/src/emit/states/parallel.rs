@@ -39,10 +39,10 @@ pub(super) fn parallel(
             // Parallel's outcome.
             exec.record("ParallelStateStarted", || __sfn::Value::Null);
             let branches = ::std::vec::Vec::from([#(#starts),*]);
-            let events = exec.child();
+            let recorder = exec.recorder.clone();
             async move {
                 let outputs = __sfn::run_parallel(branches).await;
-                events.record_outcome("ParallelState", &outputs);
+                recorder.record_outcome("ParallelState", &outputs);
                 outputs.map(__sfn::Value::Array)
             }
         })
