@@ -461,7 +461,7 @@ impl<T: Tasks> StateMachine<T> {
                                     ],
                                 ),
                             });
-                            let effective = data.clone();
+                            let effective = &data;
                             let outcome = __sfn::with_retry(
                                     exec,
                                     RETRY,

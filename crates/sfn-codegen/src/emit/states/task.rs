@@ -6,14 +6,21 @@
 //! HeartbeatSeconds).
 
 use super::{Arm, ctx_vars_entropy, effective_input, handle_outcome, integer_from_path, needs_raw};
-use crate::ir::{Dynamic, IntegrationPattern, Task};
+use crate::ir::{Dynamic, IntegrationPattern, PathField, Task};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The body of a Task state's arm.
 pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
     let keep_raw = needs_raw(&arm.state.io.result_path, &task.errors.catch);
-    let effective = effective_input(arm, keep_raw);
+    // The attempts only read the effective input: borrow the raw input
+    // that ResultPath or a Catch needs afterwards instead of copying it.
+    let effective = if keep_raw && arm.state.io.input_path == PathField::Default {
+        let data = arm.cx.data();
+        quote!(let effective = &#data;)
+    } else {
+        effective_input(arm, keep_raw)
+    };
     // TimeoutSecondsPath reads the input after InputPath, before Parameters.
     let (timeout_stmt, timeout) = match &task.timeout {
         Some(Dynamic::Static(seconds)) => {
