@@ -24,6 +24,7 @@ pub mod error;
 pub mod handle;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod nested;
 pub mod task;
 pub mod template;
 pub mod variables;
@@ -36,6 +37,7 @@ pub use engine::{
 };
 pub use error::StatesError;
 pub use handle::{ExecutionHandle, ExecutionStatus};
+pub use nested::{StateMachines, Workflow};
 pub use sfn_lang;
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};
 

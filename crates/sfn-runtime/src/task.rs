@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::error::{StatesError, names};
 use crate::jsonpath::ContextObject;
+use crate::nested::StateMachines;
 
 /// What a Task handler sees besides its input: which state is running,
 /// which Resource it names, how many times it was retried, and the whole
@@ -36,6 +37,8 @@ pub struct TaskContext {
     retry_count: u32,
     /// Shared, not copied: the engine's context shares `Execution.Input`.
     context: Arc<dyn ContextObject>,
+    /// The workflows a `startExecution` Task may start.
+    state_machines: StateMachines,
 }
 
 impl fmt::Debug for TaskContext {
@@ -105,7 +108,22 @@ impl TaskContext {
             task_token,
             retry_count,
             context: Arc::new(context),
+            state_machines: StateMachines::default(),
         }
+    }
+
+    /// The same context with the workflows a `startExecution` Task may
+    /// start. Called by the engine.
+    #[doc(hidden)]
+    pub fn with_state_machines(mut self, state_machines: StateMachines) -> Self {
+        self.state_machines = state_machines;
+        self
+    }
+
+    /// The workflows a `states:startExecution` Task may start (the
+    /// state machine's `Settings::state_machines`).
+    pub fn state_machines(&self) -> &StateMachines {
+        &self.state_machines
     }
 }
 
@@ -258,6 +276,10 @@ impl Resources {
     ) -> Pin<Box<dyn Future<Output = Result<Value, TaskError>> + Send + 'static>> {
         match self.handlers.get(resource) {
             Some(handler) => handler(input, ctx),
+            // A nested state machine, started by the runtime itself.
+            None if crate::nested::is_start_execution(resource) => {
+                Box::pin(crate::nested::start_execution(resource, input, ctx))
+            }
             None => {
                 let error = missing_handler(resource);
                 Box::pin(async move { Err(error) })

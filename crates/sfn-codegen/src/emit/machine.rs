@@ -230,9 +230,21 @@ fn tasks_trait(plan: &Plan<'_>, module: &ModuleSpec, allow: &TokenStream) -> Tok
             text.push_str("\n\n");
             text.push_str(&comment_text(comment));
         }
+        let nested = t.task.resource.starts_with("arn:aws:states:::states:startExecution");
+        if nested {
+            text.push_str(
+                "\n\nBy default the runtime starts the state machine named in `StateMachineArn` \
+                 among `Settings::state_machines`.",
+            );
+        }
         let docs = doc_attrs(&text);
         let sig = signature(&t.method);
-        quote!(#(#docs)* #sig;)
+        if nested {
+            let resource = &t.task.resource;
+            quote!(#(#docs)* #sig { #rt::nested::start_execution(#resource, input, ctx) })
+        } else {
+            quote!(#(#docs)* #sig;)
+        }
     });
     let forwards = plan.tasks.iter().map(|t| {
         let sig = signature(&t.method);
@@ -423,6 +435,18 @@ fn state_machine(
             }
 
             #(#scope_fns)*
+        }
+
+        /// A state machine that a `states:startExecution` Task of another
+        /// workflow can start (see `Settings::state_machines`).
+        #allow
+        impl<T: Tasks> #rt::Workflow for StateMachine<T> {
+            fn start_execution(
+                self: ::std::sync::Arc<Self>,
+                input: __sfn::Value,
+            ) -> #rt::ExecutionHandle {
+                StateMachine::start(&self, input)
+            }
         }
 
         #allow

@@ -1403,6 +1403,18 @@ impl<T: Tasks> StateMachine<T> {
         exec.leave(outcome)
     }
 }
+/// A state machine that a `states:startExecution` Task of another
+/// workflow can start (see `Settings::state_machines`).
+#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+#[allow(unused_qualifications, unreachable_pub)]
+impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
+    fn start_execution(
+        self: ::std::sync::Arc<Self>,
+        input: __sfn::Value,
+    ) -> ::sfn_runtime::ExecutionHandle {
+        StateMachine::start(&self, input)
+    }
+}
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
 #[allow(unused_qualifications, unreachable_pub)]
 impl StateMachine<::sfn_runtime::Resources> {

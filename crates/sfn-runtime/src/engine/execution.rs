@@ -50,6 +50,7 @@ use super::observe::{self, Logging};
 use crate::context::{Context, ExecutionInfo};
 use crate::error::StatesError;
 use crate::intrinsics::{Entropy, SystemEntropy};
+use crate::nested::StateMachines;
 use crate::variables::VariableStore;
 use tracing::Span;
 
@@ -80,6 +81,9 @@ pub struct Settings {
     /// How many events a kept history holds at most (AWS's limit of a
     /// Standard execution, 25,000, by default).
     pub history_cap: usize,
+    /// The workflows that `states:startExecution` Tasks may start, by name
+    /// (see [`crate::nested`]).
+    pub state_machines: StateMachines,
 }
 
 impl Default for Settings {
@@ -91,6 +95,7 @@ impl Default for Settings {
             logging: Logging::default(),
             record_history: false,
             history_cap: 25_000,
+            state_machines: StateMachines::default(),
         }
     }
 }

@@ -96,6 +96,7 @@ pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -
         .and_then(Value::as_u64)
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     TaskContext::new(state_name, resource, exec.context.clone(), retry_count)
+        .with_state_machines(exec.settings.state_machines.clone())
 }
 
 /// Records `TaskScheduled`, `TaskStarted` (and `TaskSubmitted` for a
