@@ -17,7 +17,7 @@ sfn_runtime::asl!(
             "Prepare": { "Type": "Pass", "Result": [1, 2], "ResultPath": "$.items", "Next": "Charge" },
             "Charge": {
                 "Type": "Task",
-                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Charge",
+                "Resource": "arn:aws:states:::lambda:invoke",
                 "ResultPath": "$.charge",
                 "Retry": [{ "ErrorEquals": ["Busy"], "IntervalSeconds": 1, "MaxAttempts": 1 }],
                 "Next": "Each"
@@ -114,7 +114,7 @@ async fn the_events_of_a_successful_execution() {
     let failed = &doc["events"][6];
     assert_eq!(
         failed["taskFailedEventDetails"],
-        json!({"error": "Busy", "cause": "try again"})
+        json!({"resourceType": "lambda", "resource": "invoke", "error": "Busy", "cause": "try again"})
     );
     let entered = &doc["events"][3]["stateEnteredEventDetails"];
     assert_eq!(entered["name"], json!("Charge"));
@@ -171,4 +171,50 @@ async fn no_history_unless_asked() {
     let handle = machine(false).start(json!({}));
     handle.result().await.unwrap();
     assert!(handle.history().is_none());
+}
+
+sfn_runtime::asl!(
+    /// One Lambda function named by its own ARN.
+    pub mod legacy,
+    {
+        "StartAt": "Call",
+        "States": {
+            "Call": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "End": true }
+        }
+    }
+);
+
+#[tokio::test(start_paused = true)]
+async fn a_lambda_arn_is_recorded_as_lambda_function_events() {
+    let resources = sfn_runtime::Resources::new().handler(
+        "arn:aws:lambda:us-east-1:123456789012:function:F",
+        |input: Value, _ctx: TaskContext| async move { Ok(input) },
+    );
+    let machine = Arc::new(
+        legacy::StateMachine::from_resources(resources).with_settings(Settings {
+            record_history: true,
+            ..Settings::default()
+        }),
+    );
+    let handle = machine.start(json!({"x": 1}));
+    handle.result().await.unwrap();
+    let types: Vec<String> = handle
+        .history()
+        .unwrap()
+        .events()
+        .iter()
+        .map(|e| e.event_type.to_string())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
 }

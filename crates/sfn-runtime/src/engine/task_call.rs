@@ -99,36 +99,93 @@ pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -
         .with_state_machines(exec.settings.state_machines.clone())
 }
 
-/// Records `TaskScheduled`, `TaskStarted` (and `TaskSubmitted` for a
-/// callback) for a call of `resource`; returns the recorder for the outcome.
-pub(super) fn started_events(exec: &Execution, resource: &str, callback: bool) -> Recorder {
-    let recorder = exec.recorder.clone();
-    let details = || serde_json::json!({"resource": resource});
-    recorder.record("TaskScheduled", details);
-    recorder.record("TaskStarted", details);
-    if callback {
-        recorder.record("TaskSubmitted", details);
-    }
-    recorder
+/// The history events of one task call: AWS records a Lambda function
+/// named by its own ARN (`arn:aws:lambda:...`) as `LambdaFunction...`
+/// events, and every service integration (`arn:aws:states:::service:action`)
+/// as `Task...` events with `resourceType` and `resource`.
+#[derive(Clone, Debug)]
+pub(super) struct TaskEvents {
+    recorder: Recorder,
+    lambda: bool,
+    resource_type: String,
+    resource: String,
 }
 
-/// Records `TaskSucceeded`, `TaskTimedOut` or `TaskFailed` for `outcome`.
-pub(super) fn ended_event(recorder: &Recorder, outcome: &Result<Value, StatesError>) {
+/// Records the start of a call of `resource` (`...Scheduled`, `...Started`,
+/// and `TaskSubmitted` for a callback); returns what records its outcome.
+pub(super) fn started_events(exec: &Execution, resource: &str, callback: bool) -> TaskEvents {
+    let lambda = resource.starts_with("arn:aws:lambda:");
+    let (resource_type, action) = match resource.strip_prefix("arn:aws:states:::") {
+        Some(rest) => rest.split_once(':').unwrap_or((rest, "")),
+        None => ("", resource),
+    };
+    let events = TaskEvents {
+        recorder: exec.recorder.clone(),
+        lambda,
+        resource_type: resource_type.to_owned(),
+        resource: action.to_owned(),
+    };
+    let details = || events.details(None);
+    if lambda {
+        events.recorder.record(
+            "LambdaFunctionScheduled",
+            || serde_json::json!({"resource": resource}),
+        );
+        events
+            .recorder
+            .record("LambdaFunctionStarted", || Value::Null);
+    } else {
+        events.recorder.record("TaskScheduled", details);
+        events.recorder.record("TaskStarted", details);
+        if callback {
+            events.recorder.record("TaskSubmitted", details);
+        }
+    }
+    events
+}
+
+impl TaskEvents {
+    /// `{"resourceType", "resource"}` and `extra`'s members.
+    fn details(&self, extra: Option<Value>) -> Value {
+        let mut details = serde_json::Map::new();
+        if !self.lambda {
+            details.insert(
+                "resourceType".into(),
+                Value::String(self.resource_type.clone()),
+            );
+            details.insert("resource".into(), Value::String(self.resource.clone()));
+        }
+        if let Some(Value::Object(extra)) = extra {
+            details.extend(extra);
+        }
+        Value::Object(details)
+    }
+}
+
+/// Records the outcome of a call: `...Succeeded`, `...TimedOut` or
+/// `...Failed`.
+pub(super) fn ended_event(events: &TaskEvents, outcome: &Result<Value, StatesError>) {
+    let (succeeded, timed_out, failed) = if events.lambda {
+        (
+            "LambdaFunctionSucceeded",
+            "LambdaFunctionTimedOut",
+            "LambdaFunctionFailed",
+        )
+    } else {
+        ("TaskSucceeded", "TaskTimedOut", "TaskFailed")
+    };
     match outcome {
         Ok(output) => {
-            recorder.record("TaskSucceeded", || {
-                Value::Object(super::history::data("output", output))
+            events.recorder.record(succeeded, || {
+                events.details(Some(Value::Object(super::history::data("output", output))))
             });
         }
         Err(error) => {
-            let timed_out =
-                error.error == names::TIMEOUT || error.error == names::HEARTBEAT_TIMEOUT;
-            let kind = if timed_out {
-                "TaskTimedOut"
-            } else {
-                "TaskFailed"
-            };
-            recorder.record(kind, || super::execution::error_details(error));
+            let timeout = error.error == names::TIMEOUT || error.error == names::HEARTBEAT_TIMEOUT;
+            let kind = if timeout { timed_out } else { failed };
+            events.recorder.record(kind, || {
+                events.details(Some(super::execution::error_details(error)))
+            });
         }
     }
 }
