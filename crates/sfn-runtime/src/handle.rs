@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::engine::{History, HistoryEvent};
+use crate::engine::{History, HistoryEvent, Logging};
 use crate::error::{StatesError, names};
 use crate::task::ExecutionError;
 
@@ -67,6 +67,10 @@ type Outcome = Result<Value, ExecutionError>;
 struct Shared {
     /// The execution's history, when it is kept.
     history: Option<History>,
+    /// Where its end is logged when the handle ends it.
+    logging: Logging,
+    /// The execution's span.
+    span: tracing::Span,
     /// The status, and the task to abort while it runs.
     state: Mutex<(ExecutionStatus, Option<tokio::task::AbortHandle>)>,
     /// The outcome, once the execution ended.
@@ -93,6 +97,16 @@ impl Shared {
             ExecutionStatus::TimedOut => Some("ExecutionTimedOut"),
             _ => None,
         };
+        if let (Some(event), Err(error)) = (event, &outcome) {
+            let cause = error.cause.as_deref().unwrap_or_default();
+            crate::engine::observe::ended_by_handle(
+                &self.logging,
+                &self.span,
+                event,
+                &error.error,
+                cause,
+            );
+        }
         if let (Some(event), Some(history), Err(error)) = (event, &self.history, &outcome) {
             let id = history.last_id() + 1;
             history.push(HistoryEvent {
@@ -130,6 +144,7 @@ impl ExecutionHandle {
         id: String,
         timeout_seconds: Option<u64>,
         history: Option<History>,
+        (logging, span): (Logging, tracing::Span),
         execution: F,
     ) -> Self
     where
@@ -138,6 +153,8 @@ impl ExecutionHandle {
         let (outcome, _) = watch::channel(None);
         let shared = Arc::new(Shared {
             history,
+            logging,
+            span,
             state: Mutex::new((ExecutionStatus::Running, None)),
             outcome,
         });
@@ -251,7 +268,15 @@ mod tests {
     where
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
-        ExecutionHandle::spawn("run-1".into(), "arn:run-1".into(), timeout, None, f)
+        let observe = (Logging::default(), tracing::Span::none());
+        ExecutionHandle::spawn(
+            "run-1".into(),
+            "arn:run-1".into(),
+            timeout,
+            None,
+            observe,
+            f,
+        )
     }
 
     #[tokio::test(start_paused = true)]

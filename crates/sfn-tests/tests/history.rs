@@ -116,6 +116,10 @@ async fn the_events_of_a_successful_execution() {
         failed["taskFailedEventDetails"],
         json!({"resourceType": "lambda", "resource": "invoke", "error": "Busy", "cause": "try again"})
     );
+    assert_eq!(
+        doc["events"][12]["mapStateStartedEventDetails"],
+        json!({"length": 2})
+    );
     let entered = &doc["events"][3]["stateEnteredEventDetails"];
     assert_eq!(entered["name"], json!("Charge"));
     let input: Value = serde_json::from_str(entered["input"].as_str().unwrap()).unwrap();

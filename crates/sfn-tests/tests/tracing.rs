@@ -250,3 +250,44 @@ fn iteration_states_are_inside_the_map_state_span() {
         );
     }
 }
+
+#[test]
+fn a_stopped_execution_is_logged_at_fatal() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let settings = Settings {
+                logging: at(LogLevel::Fatal, false),
+                ..Settings::default()
+            };
+            let machine = std::sync::Arc::new(
+                traced::StateMachine::new(Tasks::default()).with_settings(settings),
+            );
+            let handle = machine.start(json!({"fail": false}));
+            // Stopped during Flaky's retry interval.
+            tokio::task::yield_now().await;
+            assert!(handle.stop("Ops.Stop", "maintenance"));
+        });
+    });
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("ExecutionAborted"))
+        .unwrap_or_else(|| panic!("no ExecutionAborted in:\n{text}"));
+    assert!(
+        line.contains("ERROR") && line.contains("error=\"Ops.Stop\""),
+        "{line}"
+    );
+    assert!(line.contains("execution{machine=\"traced\""), "{line}");
+}

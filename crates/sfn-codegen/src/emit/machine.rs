@@ -428,7 +428,8 @@ fn state_machine(
                 let machine = ::std::sync::Arc::clone(self);
                 let span = exec.span.clone();
                 let history = exec.recorder.history().cloned();
-                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, history, async move {
+                let observe = (self.settings.logging, span.clone());
+                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, history, observe, async move {
                     let outcome = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span).await;
                     exec.end(outcome)
                 })

@@ -357,11 +357,13 @@ impl<T: Tasks> StateMachine<T> {
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
         let history = exec.recorder.history().cloned();
+        let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
             history,
+            observe,
             async move {
                 let outcome = __sfn::Instrument::instrument(
                         machine.run_top_level(&mut exec, input),
@@ -705,7 +707,7 @@ impl<T: Tasks> StateMachine<T> {
                                     let parent = exec.child();
                                     async move {
                                         let inputs = inputs?;
-                                        parent.record("MapStateStarted", || __sfn::Value::Null);
+                                        parent.map_started(inputs.len());
                                         let outputs = __sfn::run_map(
                                                 &parent.settings,
                                                 inputs,

@@ -640,11 +640,13 @@ impl<T: Tasks> StateMachine<T> {
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
         let history = exec.recorder.history().cloned();
+        let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
             ::core::option::Option::None,
             history,
+            observe,
             async move {
                 let outcome = __sfn::Instrument::instrument(
                         machine.run_top_level(&mut exec, input),

@@ -226,6 +226,14 @@ impl Execution {
         self.recorder.record(event_type, details)
     }
 
+    /// Records `MapStateStarted` for `length` items.
+    pub fn map_started(&self, length: usize) {
+        self.recorder.record(
+            "MapStateStarted",
+            || serde_json::json!({ "length": length }),
+        );
+    }
+
     /// Records `<prefix>Succeeded` or `<prefix>Failed` (with the error and
     /// cause) for `outcome`: `MapIteration`, `MapState`, `ParallelState`.
     pub fn record_outcome<T>(&self, prefix: &'static str, outcome: &Result<T, StatesError>) {

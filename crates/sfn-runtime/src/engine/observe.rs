@@ -151,6 +151,20 @@ pub(crate) fn ended(logging: &Logging, span: &Span, outcome: &Result<Value, Stat
     }
 }
 
+/// `ExecutionAborted` or `ExecutionTimedOut` (what the execution's handle
+/// ends, not the execution itself).
+pub(crate) fn ended_by_handle(
+    logging: &Logging,
+    span: &Span,
+    event: &str,
+    error: &str,
+    cause: &str,
+) {
+    if logging.logs(LogLevel::Fatal) {
+        tracing::error!(target: TARGET, parent: span, error, cause, "{event}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

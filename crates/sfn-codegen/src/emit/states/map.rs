@@ -100,7 +100,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                 #take
                 // History: MapStateStarted, then each iteration's Started
                 // and outcome, then the Map's outcome.
-                parent.record("MapStateStarted", || __sfn::Value::Null);
+                parent.map_started(inputs.len());
                 let outputs = __sfn::run_map(
                     &parent.settings,
                     inputs,
