@@ -70,8 +70,9 @@ impl Write for Buffer {
     }
 }
 
-/// Runs the workflow on `input` with `logging`, and returns what was logged.
-fn logged(logging: Logging, input: Value) -> String {
+/// Runs `body` on a current-thread runtime with paused time while a
+/// subscriber captures every event, and returns what was logged.
+fn capture(body: impl FnOnce(&tokio::runtime::Runtime)) -> String {
     let buffer = Buffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -86,14 +87,21 @@ fn logged(logging: Logging, input: Value) -> String {
             .start_paused(true)
             .build()
             .unwrap();
+        body(&rt);
+    });
+    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+}
+
+/// Runs the workflow on `input` with `logging`, and returns what was logged.
+fn logged(logging: Logging, input: Value) -> String {
+    capture(|rt| {
         let settings = Settings {
             logging,
             ..Settings::default()
         };
         let machine = traced::StateMachine::new(Tasks::default()).with_settings(settings);
         let _ = rt.block_on(machine.run(input));
-    });
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    })
 }
 
 fn at(level: LogLevel, data: bool) -> Logging {
@@ -226,21 +234,10 @@ impl mapped::Tasks for Work {
 
 #[test]
 fn iteration_states_are_inside_the_map_state_span() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+    let text = capture(|rt| {
         rt.block_on(mapped::StateMachine::new(Work).run(json!([1, 2])))
             .unwrap();
     });
-    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     let working: Vec<&str> = text.lines().filter(|l| l.contains("working")).collect();
     assert_eq!(working.len(), 2, "{text}");
     for line in working {
@@ -253,19 +250,7 @@ fn iteration_states_are_inside_the_map_state_span() {
 
 #[test]
 fn a_stopped_execution_is_logged_at_fatal() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .unwrap();
+    let text = capture(|rt| {
         rt.block_on(async {
             let settings = Settings {
                 logging: at(LogLevel::Fatal, false),
@@ -280,7 +265,6 @@ fn a_stopped_execution_is_logged_at_fatal() {
             assert!(handle.stop("Ops.Stop", "maintenance"));
         });
     });
-    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     let line = text
         .lines()
         .find(|l| l.contains("ExecutionAborted"))
