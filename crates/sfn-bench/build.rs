@@ -13,20 +13,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The workloads, in the order of the README.
-const WORKLOADS: [&str; 7] = [
-    "pass_chain_1000",
-    "choice_loop_100k",
-    "map_10k",
-    "map_10k_c10",
-    "parallel_fanout",
-    "retry_catch",
-    "intrinsics_mix",
-];
+include!("src/workload_names.rs");
 
 fn main() {
     println!("cargo::rerun-if-env-changed=SFN_BENCH_DIR");
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/workload_names.rs");
     println!("cargo::rustc-check-cfg=cfg(sfn_bench_workloads)");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

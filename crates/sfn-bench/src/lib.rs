@@ -37,16 +37,7 @@ pub use generated::{
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The workloads, in the order of the workloads README.
-pub const WORKLOADS: [&str; 7] = [
-    "pass_chain_1000",
-    "choice_loop_100k",
-    "map_10k",
-    "map_10k_c10",
-    "parallel_fanout",
-    "retry_catch",
-    "intrinsics_mix",
-];
+include!("workload_names.rs");
 
 /// The folder holding the workload files (`<BENCH_DIR>/workloads`), if the
 /// bench folder was found at build time.

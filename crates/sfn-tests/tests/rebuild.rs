@@ -11,18 +11,12 @@
 
 #![deny(warnings)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
-/// The cargo target directory: this test binary is `<target>/<profile>/deps/rebuild-*`.
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    exe.ancestors()
-        .nth(3)
-        .expect("the test binary lies in <target>/<profile>/deps")
-        .to_path_buf()
-}
+mod common;
+use common::target_dir;
 
 const VALID: &str = r#"{
   "Comment": "A workflow file that include_asl! reads.",

@@ -2,7 +2,7 @@
 //! written as tokens) or names `FILE:LINE:COL` (JSON in a string or a file).
 //! Bless with `TRYBUILD=overwrite`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Workflow files the `include/` cases read. `include_asl!` resolves paths
 /// against `CARGO_MANIFEST_DIR`, which for a trybuild case is trybuild's own
@@ -13,14 +13,8 @@ const INCLUDED: [&str; 2] = [
     "tests/ui/include/order_processing_days.asl.json",
 ];
 
-/// The cargo target directory: this test binary is `<target>/<profile>/deps/ui-*`.
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    exe.ancestors()
-        .nth(3)
-        .expect("the test binary lies in <target>/<profile>/deps")
-        .to_path_buf()
-}
+mod common;
+use common::target_dir;
 
 #[test]
 fn ui() {
