@@ -5,9 +5,9 @@
 //! Every execution numbers its events (see
 //! [`Execution::event_ids`](super::Execution::event_ids)); with
 //! [`Settings::record_history`](super::Settings::record_history) it also
-//! keeps them in a [`History`], which [`ExecutionHandle::history`]
-//! (crate::ExecutionHandle::history) reads while the execution runs and
-//! after.
+//! keeps them in a [`History`], which
+//! [`ExecutionHandle::history`](crate::ExecutionHandle::history) reads
+//! while the execution runs and after.
 //!
 //! # Events
 //!
