@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod handle;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod nested;
 pub mod task;
