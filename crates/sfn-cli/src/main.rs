@@ -1,10 +1,19 @@
-//! The `sfn` command: check Amazon States Language workflows (and, in later
-//! releases, generate their Rust code and draw them).
+//! The `sfn` command: check Amazon States Language workflows, print the
+//! Rust code generated for them, and draw them.
+//!
+//! Each subcommand lives in its own module: [`check`] (`sfn check`, and
+//! the loading that the others share), [`gen`](r#gen) (`sfn gen`) and [`graph`]
+//! (`sfn graph`, with one module per output format).
 
 #![forbid(unsafe_code)]
 
+mod check;
+mod r#gen;
+mod graph;
+mod output;
+
 use clap::{Parser, Subcommand, ValueEnum};
-use sfn_codegen::{Failure, LineIndex, Options, Severity, WorkflowType, diag};
+use sfn_codegen::{Options, WorkflowType};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,10 +21,12 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "sfn", version, about)]
 struct Cli {
+    /// What to do.
     #[command(subcommand)]
     command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate workflow definitions. Exit 0 when all are valid, 1 when one
@@ -31,96 +42,107 @@ enum Command {
         #[arg(long)]
         short: bool,
     },
+    /// Print the Rust code generated for a workflow, formatted (what
+    /// `sfn_codegen::Builder` writes to OUT_DIR). Exit codes as for
+    /// `check`; problems are printed on standard error.
+    Gen {
+        /// The `.asl.json` file.
+        file: PathBuf,
+        /// The module name (default: the file name up to its first dot).
+        #[arg(long)]
+        module: Option<String>,
+        /// The state machine type, which changes a few rules.
+        #[arg(long = "type", value_enum, default_value_t = Kind::Standard)]
+        kind: Kind,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Draw a workflow as the AWS console does: each state a node shaped by
+    /// its type, Choice rules and Catch errors on the edges, Parallel
+    /// branches and Map processors as nested boxes.
+    #[command(after_help = GRAPH_HELP)]
+    Graph {
+        /// The `.asl.json` file.
+        file: PathBuf,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = graph::Format::Mermaid)]
+        format: graph::Format,
+        /// An execution history (GetExecutionHistory JSON) whose visited
+        /// states are coloured: green exited, red failed, orange caught,
+        /// blue still running or cancelled.
+        #[arg(long, value_name = "HISTORY.json")]
+        history: Option<PathBuf>,
+        /// The state machine type, which changes a few rules.
+        #[arg(long = "type", value_enum, default_value_t = Kind::Standard)]
+        kind: Kind,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
 }
 
+/// The notes printed after `sfn graph --help`.
+const GRAPH_HELP: &str = "\
+Formats:
+  mermaid  a `flowchart TD` with a `subgraph` per Parallel branch and Map
+           processor (paste into Markdown, or the Mermaid live editor)
+  dot      a Graphviz `digraph` with a `subgraph cluster_*` for each
+  svg      drawn by sfn itself, with no other tool (layout-rs); nested
+           states are drawn flattened, each labelled with its enclosing
+           states (`Parallel / Branch 1 / State`). For nested boxes, use
+           Graphviz:  sfn graph F --format dot | dot -Tsvg > f.svg
+
+Exit status: 0 drawn, 1 the definition is invalid (problems on standard
+error, as `sfn check` prints them), 2 a file cannot be read or written, is
+not JSON, or is not an execution history.";
+
+/// `--type`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Kind {
+    /// A Standard workflow.
     Standard,
+    /// An Express workflow.
     Express,
+}
+
+impl Kind {
+    /// The checking options for this type.
+    fn options(self) -> Options {
+        Options {
+            workflow_type: match self {
+                Kind::Standard => WorkflowType::Standard,
+                Kind::Express => WorkflowType::Express,
+            },
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Check { files, kind, short } => {
-            let options = Options {
-                workflow_type: match kind {
-                    Kind::Standard => WorkflowType::Standard,
-                    Kind::Express => WorkflowType::Express,
-                },
-            };
-            ExitCode::from(check_files(&files, &options, short))
+            check::check_files(&files, &kind.options(), short)
         }
-    }
-}
-
-/// Checks each file, prints its problems, and returns the exit code.
-fn check_files(files: &[PathBuf], options: &Options, short: bool) -> u8 {
-    let mut code = 0;
-    for file in files {
-        let name = file.display().to_string();
-        let source = match std::fs::read_to_string(file) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("{name}: error: cannot read the file: {e}");
-                code = 2;
-                continue;
-            }
-        };
-        let index = LineIndex::new(&source);
-        match sfn_codegen::check(&source, options) {
-            Ok(checked) => {
-                for w in &checked.warnings {
-                    print_diag(&name, &source, &index, w, short);
-                }
-            }
-            Err(Failure::NotJson(e)) => {
-                let (line, col) = index.line_col(&source, e.offset);
-                println!("{name}:{line}:{col}: error: not JSON: {e}");
-                if !short {
-                    println!(
-                        "{}",
-                        diag::snippet(
-                            &source,
-                            &index,
-                            sfn_codegen::Span::new(e.offset, e.offset + 1)
-                        )
-                    );
-                }
-                code = 2;
-            }
-            Err(Failure::Invalid(diags)) => {
-                for d in &diags {
-                    print_diag(&name, &source, &index, d, short);
-                }
-                if code == 0 {
-                    code = 1;
-                }
-                let errors = diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count();
-                if !short {
-                    println!(
-                        "{name}: {errors} error{}",
-                        if errors == 1 { "" } else { "s" }
-                    );
-                }
-            }
-        }
-    }
-    code
-}
-
-fn print_diag(
-    name: &str,
-    source: &str,
-    index: &LineIndex,
-    d: &sfn_codegen::Diagnostic,
-    short: bool,
-) {
-    println!("{}", d.display(name, source, index));
-    if !short {
-        println!("{}", diag::snippet(source, index, d.span));
-    }
+        Command::Gen {
+            file,
+            module,
+            kind,
+            output,
+        } => r#gen::run(&file, module.as_deref(), &kind.options(), output.as_deref()),
+        Command::Graph {
+            file,
+            format,
+            history,
+            kind,
+            output,
+        } => graph::run(&graph::Request {
+            file: &file,
+            format,
+            history: history.as_deref(),
+            options: kind.options(),
+            output: output.as_deref(),
+        }),
+    };
+    ExitCode::from(code)
 }

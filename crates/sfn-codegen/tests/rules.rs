@@ -682,3 +682,55 @@ fn all_problems_in_one_pass() {
         "{paths:?}"
     );
 }
+
+#[test]
+fn states_result_and_error_output_only_where_they_exist() {
+    // `$states.result` in a Task's Arguments: the task has not run yet.
+    expect(
+        &two(
+            r#"{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"x": "{% $states.result.x %}"}, "Next": "T"}"#,
+        ),
+        "States.S.Arguments.x",
+        "`$states.result` does not exist here",
+        r#""{% $states.result.x %}""#,
+    );
+    // A Pass state has no result.
+    expect(
+        &one(r#"{"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.result %}", "End": true}"#),
+        "States.S.Output",
+        "`$states.result` does not exist here",
+        r#""{% $states.result %}""#,
+    );
+    // The error output is only in a Catch, not in the state's own Output.
+    expect(
+        &two(
+            r#"{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                "Output": {"e": "{% $states.errorOutput.Error %}"},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.result %}", "Next": "T"}],
+                "Next": "T"}"#,
+        ),
+        "States.S.Output.e",
+        "`$states.errorOutput` does not exist here",
+        r#""{% $states.errorOutput.Error %}""#,
+    );
+    expect(
+        &two(
+            r#"{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.result %}", "Next": "T"}],
+                "Next": "T"}"#,
+        ),
+        "States.S.Catch[0].Output",
+        "`$states.result` does not exist here",
+        r#""{% $states.result %}""#,
+    );
+    // Where they exist, they are accepted.
+    let ok = two(
+        r#"{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+            "Output": "{% $states.result %}", "Assign": {"r": "{% $states.result.x %}"},
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}",
+                       "Assign": {"e": "{% $states.errorOutput.Error %}"}, "Next": "T"}],
+            "Next": "T"}"#,
+    );
+    assert!(check(&ok, &Options::default()).is_ok());
+}

@@ -30,3 +30,8 @@ fn data_flow() {
 fn fan_out() {
     check("fan_out");
 }
+
+#[test]
+fn jsonata() {
+    check("jsonata");
+}

@@ -24,6 +24,7 @@ pub mod error;
 pub mod handle;
 pub mod intrinsics;
 pub mod jsonata;
+pub mod jsonata_flow;
 pub mod jsonpath;
 pub mod nested;
 pub mod task;
@@ -53,7 +54,9 @@ pub mod __private {
         run_parallel, wait_seconds, wait_until, with_retry,
     };
     pub use crate::error::StatesError;
-    pub use crate::{choice, context, dataflow, error, intrinsics, jsonpath, template, variables};
+    pub use crate::{
+        choice, context, dataflow, error, intrinsics, jsonata_flow, jsonpath, template, variables,
+    };
     pub use serde_json::{self, Value};
     pub use sfn_lang;
     pub use std::sync::LazyLock;

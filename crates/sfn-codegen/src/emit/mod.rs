@@ -12,6 +12,7 @@
 //! [`scope`] the match loop of a scope, and [`states`] one file per state type.
 //! Output order is the file order of the definition, so it is deterministic.
 
+mod jsonata;
 mod machine;
 pub(crate) mod names;
 mod scope;

@@ -390,6 +390,46 @@ pub(crate) fn template(t: &Template) -> Option<TokenStream> {
     })
 }
 
+/// Construction code for a JSONata-mode template
+/// (`sfn_runtime::jsonata_flow::Template`): JSON whose strings may be
+/// `{% %}` expressions, each rebuilt from its parsed tree.
+pub(crate) fn jsonata_template(t: &Template) -> TokenStream {
+    match t {
+        Template::Literal(v) => {
+            let v = value(v);
+            quote!(__sfn::jsonata_flow::Template::Literal(#v))
+        }
+        Template::Object(members) => {
+            let members = members.iter().map(|(k, t)| {
+                let t = jsonata_template(t);
+                quote!((::std::string::String::from(#k), #t))
+            });
+            quote!(__sfn::jsonata_flow::Template::Object(::std::vec![#(#members),*]))
+        }
+        Template::Array(items) => {
+            let items = items.iter().map(jsonata_template);
+            quote!(__sfn::jsonata_flow::Template::Array(::std::vec![#(#items),*]))
+        }
+        Template::Jsonata(j) => {
+            let e = jsonata_expression(j);
+            quote!(__sfn::jsonata_flow::Template::Expression(#e))
+        }
+        // JSONata states hold no `.$` members: the reader keeps such keys
+        // as literal text.
+        Template::Path(_) | Template::Intrinsic(_) => {
+            quote!(__sfn::jsonata_flow::Template::Literal(__sfn::Value::Null))
+        }
+    }
+}
+
+/// Construction code for one `{% %}` expression
+/// (`sfn_runtime::jsonata_flow::Expression`).
+pub(crate) fn jsonata_expression(j: &crate::ir::Jsonata) -> TokenStream {
+    let text = &j.text;
+    let tree = super::jsonata::tree(&j.expr);
+    quote!(__sfn::jsonata_flow::Expression::new(#text, #tree))
+}
+
 /// The JSON text of a template as written in the definition (`.$` keys
 /// restored), for documentation; cut at `max` characters.
 pub(crate) fn template_text(t: &Template, max: usize) -> String {

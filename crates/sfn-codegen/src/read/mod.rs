@@ -16,6 +16,7 @@ mod map;
 mod names;
 mod resource;
 mod state;
+mod states_access;
 mod vars;
 
 use crate::Options;

@@ -171,7 +171,7 @@ impl Reader<'_> {
             )),
             _ => return None,
         };
-        Some(State {
+        let state = State {
             name: member.key.clone(),
             span: member.key_span,
             comment,
@@ -180,7 +180,11 @@ impl Reader<'_> {
             transition,
             io,
             assign,
-        })
+        };
+        if language == QueryLanguage::Jsonata {
+            self.check_states_access(&state, path);
+        }
+        Some(state)
     }
 
     /// The state's query language: its own, else the machine's. A JSONata

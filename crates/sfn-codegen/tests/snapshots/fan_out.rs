@@ -509,7 +509,7 @@ impl<T: Tasks> StateMachine<T> {
                                 ::core::result::Result::Err(error) => {
                                     match exec.find_catcher(CATCH, &error) {
                                         ::core::option::Option::Some(0) => {
-                                            let error_output = error.to_error_output();
+                                            let error_output = exec.at_state(error).to_error_output();
                                             let output = __sfn::dataflow::result_path(
                                                 &CATCH_0_RESULT_PATH,
                                                 data,

@@ -3,7 +3,9 @@
 //! arguments already checked against the signature.
 
 use std::fmt;
+use std::rc::Rc;
 
+use super::eval::{Env, Evaluator};
 use super::value::Value;
 
 /// A JSONata evaluation error: jsonata-js's error code (`T2001`, `D3030`, ...),
@@ -27,6 +29,14 @@ impl EvalError {
             position: None,
         }
     }
+
+    /// The same error, placed at `position` unless it already has one.
+    pub(crate) fn at(mut self, position: usize) -> EvalError {
+        if self.position.is_none() {
+            self.position = Some(position);
+        }
+        self
+    }
 }
 
 impl fmt::Display for EvalError {
@@ -38,7 +48,7 @@ impl fmt::Display for EvalError {
 impl std::error::Error for EvalError {}
 
 /// A built-in function.
-pub(crate) struct Builtin {
+pub struct Builtin {
     /// The name, without `$`.
     pub name: &'static str,
     /// The JSONata signature, e.g. `<s-nn?:s>`; the evaluator validates
@@ -54,9 +64,63 @@ impl fmt::Debug for Builtin {
     }
 }
 
-/// What a built-in can ask of the evaluator while it runs. The evaluator
-/// fills in the body.
-pub(crate) struct Call<'a> {
-    /// Evaluator state (defined by the evaluator).
-    pub(crate) _eval: std::marker::PhantomData<&'a ()>,
+/// What a built-in can ask of the evaluator while it runs: calling function
+/// values, the evaluation's clock, errors placed at the call.
+pub struct Call<'a> {
+    pub(crate) ev: &'a Evaluator<'a>,
+    /// The scope of the call (`$eval` evaluates in it).
+    pub(crate) env: Rc<Env>,
+    /// The context value at the call.
+    pub(crate) input: Value,
+    /// Where the call is in the expression.
+    pub(crate) position: Option<usize>,
+}
+
+impl fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("position", &self.position)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Call<'_> {
+    /// Calls a function value (lambda, built-in, partial application,
+    /// composition, transform or regular expression) with `args`.
+    pub fn apply(&mut self, f: &Value, args: Vec<Value>) -> Result<Value, EvalError> {
+        self.ev
+            .apply(f, args, &self.input, &self.env, self.position)
+            .map_err(|e| match self.position {
+                Some(p) => e.at(p),
+                None => e,
+            })
+    }
+
+    /// The time of this evaluation in milliseconds since the Unix epoch; the
+    /// same for every call in one evaluation.
+    pub fn now_millis(&self) -> i64 {
+        self.ev.now_millis
+    }
+
+    /// An error at the position of the current call.
+    pub fn error(&self, code: &'static str, message: impl Into<String>) -> EvalError {
+        EvalError {
+            code,
+            message: message.into(),
+            position: self.position,
+        }
+    }
+
+    /// How many arguments a function value declares (jsonata-js's arity:
+    /// the parameters of a lambda; for a built-in, its required parameters).
+    /// Higher-order functions pass a callback only as many of (value,
+    /// index, array) as it declares.
+    pub fn arity(&self, f: &Value) -> usize {
+        super::eval::arity(f)
+    }
+
+    /// The context value at the call.
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
 }

@@ -18,6 +18,9 @@ pub(super) fn choice(
     choices: &[ChoiceRule],
     default: Option<StateId>,
 ) -> TokenStream {
+    if arm.jsonata() {
+        return jsonata_choice(arm, choices, default);
+    }
     let effective = effective_input(arm, false);
     let mut paths = 0;
     let conditions: Vec<TokenStream> = choices
@@ -85,6 +88,94 @@ pub(super) fn choice(
     }
     quote! {
         #effective
+        #pick
+        match rule {
+            #(#arms)*
+        }
+    }
+}
+
+/// The body of a JSONata Choice state's arm: the first rule whose
+/// `Condition` is true decides; its `Assign` and `Output` (or the state's
+/// own, for `Default`) are evaluated on `$states.input`, which is also the
+/// default output.
+fn jsonata_choice(
+    arm: &mut Arm<'_, '_, '_>,
+    choices: &[ChoiceRule],
+    default: Option<StateId>,
+) -> TokenStream {
+    let states = arm.states(super::StatesExtra::None);
+    let branches: Vec<TokenStream> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let test = match &rule.condition {
+                Condition::Jsonata(j) => {
+                    let e = arm.jsonata_expression(&format!("CHOICE_{i}_CONDITION"), "Condition", j);
+                    let field = format!("Choices[{i}]/Condition");
+                    quote!(__sfn::jsonata_flow::condition(&#e, #field, states)?)
+                }
+                Condition::Literal(b) => quote!(#b),
+                // The reader gives JSONata rules a `Condition` only.
+                _ => quote!(false),
+            };
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(if #test { #i })
+        })
+        .collect();
+    let fallback = match default {
+        Some(_) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(choices.len());
+            quote!({ #n })
+        }
+        None => quote!({
+            return ::core::result::Result::Err(__sfn::choice::no_choice_matched());
+        }),
+    };
+    let pick = quote! {
+        let rule: usize = {
+            let states = #states;
+            #(#branches else)* #fallback
+        };
+    };
+    let mut arms = Vec::new();
+    let data = arm.cx.data();
+    for (i, rule) in choices.iter().enumerate() {
+        let goto = arm.cx.goto(rule.next);
+        let leave = super::jsonata_leave(
+            arm,
+            &format!("CHOICE_{i}"),
+            &format!("Choices[{i}]/"),
+            rule.assign.as_ref(),
+            rule.output.as_ref(),
+            super::StatesExtra::None,
+            quote!(#data),
+            goto,
+        );
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        arms.push(quote!(#i => { #leave }));
+    }
+    match default {
+        Some(default) => {
+            let goto = arm.cx.goto(default);
+            let (assign, output) = (arm.state.assign.as_ref(), arm.state.io.output.as_ref());
+            let leave = super::jsonata_leave(
+                arm,
+                "DEFAULT",
+                "",
+                assign,
+                output,
+                super::StatesExtra::None,
+                quote!(#data),
+                goto,
+            );
+            arms.push(quote!(_ => { #leave }));
+        }
+        None => arms.push(
+            quote!(_ => return ::core::result::Result::Err(__sfn::choice::no_choice_matched()),),
+        ),
+    }
+    quote! {
         #pick
         match rule {
             #(#arms)*

@@ -87,8 +87,18 @@ fn string_from(
             let cve = ctx_vars_entropy();
             quote!(__sfn::dataflow::parameters(&#stat, &#data, #cve)?)
         }
-        // Static strings are written inline; JSONata states are not written here.
-        DynamicString::Static(_) | DynamicString::Jsonata(_) => {
+        DynamicString::Jsonata(j) => {
+            let field = field.strip_suffix("Path").unwrap_or(field);
+            let e = arm.jsonata_expression(
+                &crate::emit::names::upper_snake_case(field),
+                field,
+                j,
+            );
+            let states = arm.states(super::StatesExtra::None);
+            return quote!(__sfn::jsonata_flow::string(&#e, #field, #states)?);
+        }
+        // Static strings are written inline.
+        DynamicString::Static(_) => {
             return quote!(::std::string::String::new());
         }
     };

@@ -31,7 +31,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
             "batching Map items with an ItemBatcher is not supported yet",
         );
     }
-    let keep_raw = needs_raw(&arm.state.io.result_path, &map.errors.catch);
+    let keep_raw = needs_raw(arm, &arm.state.io.result_path, &map.errors.catch);
     // The items are read from the effective input, never moved out of it:
     // borrow the raw input that ResultPath needs afterwards.
     let borrow = keep_raw && arm.state.io.input_path == PathField::Default;
@@ -51,6 +51,29 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
     let (tolerance_stmt, tolerance) = tolerance(arm, map);
     let retry = arm.retry(&map.errors.retry);
     let (select, take) = match &map.item_selector {
+        Some(t) if arm.jsonata() => {
+            let t = arm.jsonata_template("ITEM_SELECTOR", "ItemSelector", t);
+            let data = arm.cx.data();
+            (
+                quote! {
+                    // ItemSelector sees the state's input as `$states.input`
+                    // and the item as `$states.context.Map.Item.Value`.
+                    let inputs: ::core::result::Result<::std::vec::Vec<__sfn::Value>, __sfn::StatesError> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, item)| {
+                            let context = exec.context.with_map_item(index, item.clone());
+                            __sfn::jsonata_flow::evaluate(
+                                &#t,
+                                "ItemSelector",
+                                __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables),
+                            )
+                        })
+                        .collect();
+                },
+                quote!(let inputs = inputs?;),
+            )
+        }
         Some(t) => {
             let t = arm.template("ITEM_SELECTOR", "ItemSelector", t);
             (
@@ -140,17 +163,30 @@ fn items(arm: &mut Arm<'_, '_, '_>, items: &Items, keep_effective: bool) -> Toke
             let cv = ctx_vars();
             quote!(__sfn::dataflow::input_path(&#spec, &effective, #cv)?)
         }
+        Items::Template(t) if arm.jsonata() => {
+            let t = arm.jsonata_template("ITEMS", "Items", t);
+            let states = arm.states(super::StatesExtra::None);
+            return quote!(let items = __sfn::jsonata_flow::items(&#t, #states)?;);
+        }
         Items::Template(t) => {
             let t = arm.template("ITEMS", "Items", t);
             let cve = ctx_vars_entropy();
             quote!(__sfn::dataflow::parameters(&#t, &effective, #cve)?)
         }
     };
+    // The same failure is States.Runtime in JSONPath and
+    // States.QueryEvaluationError in JSONata (conformance cases
+    // `scenarios/test_map_state_items_input_types_*`).
+    let error = if arm.jsonata() {
+        quote!(__sfn::error::names::QUERY_EVALUATION_ERROR)
+    } else {
+        quote!(__sfn::error::names::RUNTIME)
+    };
     quote! {
         let items = match #select {
             __sfn::Value::Array(items) => items,
             other => {
-                return ::core::result::Result::Err(__sfn::StatesError::runtime(::std::format!(
+                return ::core::result::Result::Err(__sfn::StatesError::new(#error, ::std::format!(
                     "Map state input must be an array but was: {other}"
                 )));
             }
@@ -173,7 +209,17 @@ fn count(
             let var = quote::format_ident!("{var}");
             (stmt, quote!(#var))
         }
-        Some(Dynamic::Jsonata(_)) | None => (quote!(), quote!(0u64)),
+        Some(Dynamic::Jsonata(j)) => {
+            let field = path_field.strip_suffix("Path").unwrap_or(path_field);
+            let e = arm.jsonata_expression(&crate::emit::names::upper_snake_case(field), field, j);
+            let states = arm.states(super::StatesExtra::None);
+            let var = quote::format_ident!("{var}");
+            (
+                quote!(let #var = __sfn::jsonata_flow::count(&#e, #field, #states)?;),
+                quote!(#var),
+            )
+        }
+        None => (quote!(), quote!(0u64)),
     }
 }
 
@@ -184,7 +230,7 @@ fn tolerance(arm: &mut Arm<'_, '_, '_>, map: &Map) -> (TokenStream, TokenStream)
         return (quote!(), quote!(__sfn::Tolerance::default()));
     }
     let (count_stmt, count) = match &map.tolerated_failure_count {
-        None | Some(Dynamic::Jsonata(_)) => (quote!(), quote!(::core::option::Option::None)),
+        None => (quote!(), quote!(::core::option::Option::None)),
         Some(field) => {
             let (stmt, n) = count(
                 arm,
@@ -196,7 +242,16 @@ fn tolerance(arm: &mut Arm<'_, '_, '_>, map: &Map) -> (TokenStream, TokenStream)
         }
     };
     let (percentage_stmt, percentage) = match &map.tolerated_failure_percentage {
-        None | Some(Dynamic::Jsonata(_)) => (quote!(), quote!(::core::option::Option::None)),
+        None => (quote!(), quote!(::core::option::Option::None)),
+        Some(Dynamic::Jsonata(j)) => {
+            const FIELD: &str = "ToleratedFailurePercentage";
+            let e = arm.jsonata_expression("TOLERATED_FAILURE_PERCENTAGE", FIELD, j);
+            let states = arm.states(super::StatesExtra::None);
+            (
+                quote!(let tolerated_failure_percentage = __sfn::jsonata_flow::percentage(&#e, #FIELD, #states)?;),
+                quote!(::core::option::Option::Some(tolerated_failure_percentage)),
+            )
+        }
         Some(Dynamic::Static(p)) => {
             let p = super::super::values::f64_lit(*p);
             (quote!(), quote!(::core::option::Option::Some(#p)))

@@ -147,6 +147,56 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
         quote!(#ident)
     }
 
+    /// Whether the state is in JSONata mode.
+    fn jsonata(&self) -> bool {
+        self.state.query_language == QueryLanguage::Jsonata
+    }
+
+    /// A JSONata-mode template as a lazily built static (`Arguments`,
+    /// `Output`, `Assign`, `Items`, `ItemSelector`).
+    fn jsonata_template(&mut self, name: &str, field_name: &str, t: &Template) -> TokenStream {
+        let init = values::jsonata_template(t);
+        let ident = self.add_lazy(
+            name,
+            &format!(
+                "`\"{field_name}\": {}`",
+                values::template_text(t, DOC_TEXT_MAX)
+            ),
+            quote!(__sfn::jsonata_flow::Template),
+            init,
+        );
+        quote!(#ident)
+    }
+
+    /// One `{% %}` expression as a lazily built static.
+    fn jsonata_expression(
+        &mut self,
+        name: &str,
+        field_name: &str,
+        j: &crate::ir::Jsonata,
+    ) -> TokenStream {
+        let init = values::jsonata_expression(j);
+        let ident = self.add_lazy(
+            name,
+            &format!("`\"{field_name}\": \"{{% {} %}}\"`", j.text),
+            quote!(__sfn::jsonata_flow::Expression),
+            init,
+        );
+        quote!(#ident)
+    }
+
+    /// `__sfn::jsonata_flow::States` over the raw input `data`, with
+    /// `$states.result` or `$states.errorOutput` when given.
+    fn states(&self, extra: StatesExtra) -> TokenStream {
+        let data = self.cx.data();
+        let base = quote!(__sfn::jsonata_flow::States::new(&#data, &exec.context, &exec.variables));
+        match extra {
+            StatesExtra::None => base,
+            StatesExtra::Result => quote!(#base.with_result(&result)),
+            StatesExtra::ErrorOutput => quote!(#base.with_error_output(&error_output)),
+        }
+    }
+
     /// The `Retry` policies as a static slice (`&[]` when there are none).
     fn retry(&mut self, retriers: &[Retrier]) -> TokenStream {
         if retriers.is_empty() {
@@ -195,6 +245,65 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
     }
 }
 
+/// What a JSONata state's `$states` holds besides `input` and `context`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StatesExtra {
+    /// Nothing else.
+    None,
+    /// `$states.result` (the `result` variable).
+    Result,
+    /// `$states.errorOutput` (the `error_output` variable).
+    ErrorOutput,
+}
+
+/// The end of a JSONata state (or of its matched Choice rule or Catch):
+/// `Assign` and `Output` are both evaluated with the variables from before
+/// the state, then the variables are written and the state moves on with
+/// `next`. Without `Output` the output is `default_output`. `prefix` names
+/// the rule or catcher in causes (`Choices[0]/`, `Catch[1]/`); `name` the
+/// statics.
+#[allow(clippy::too_many_arguments)]
+fn jsonata_leave(
+    arm: &mut Arm<'_, '_, '_>,
+    name: &str,
+    prefix: &str,
+    assign: Option<&Template>,
+    output: Option<&Template>,
+    extra: StatesExtra,
+    default_output: TokenStream,
+    next: TokenStream,
+) -> TokenStream {
+    let states = arm.states(extra);
+    let sep = if name.is_empty() { "" } else { "_" };
+    let (compute, write) = match assign {
+        Some(t) => {
+            let t = arm.jsonata_template(&format!("{name}{sep}ASSIGN"), "Assign", t);
+            let field = format!("{prefix}Assign");
+            (
+                quote!(let assigned = __sfn::jsonata_flow::assign(&#t, #field, states)?;),
+                quote!(exec.variables.assign(assigned)?;),
+            )
+        }
+        None => (quote!(), quote!()),
+    };
+    let produce = match output {
+        Some(t) => {
+            let t = arm.jsonata_template(&format!("{name}{sep}OUTPUT"), "Output", t);
+            let field = format!("{prefix}Output");
+            quote!(let output = __sfn::jsonata_flow::evaluate(&#t, #field, states)?;)
+        }
+        None => quote!(let output = #default_output;),
+    };
+    let declare = (assign.is_some() || output.is_some()).then(|| quote!(let states = #states;));
+    quote! {
+        #declare
+        #compute
+        #produce
+        #write
+        #next
+    }
+}
+
 /// How much of a template or value the documentation of a static shows.
 const DOC_TEXT_MAX: usize = 160;
 
@@ -211,12 +320,11 @@ fn ctx_vars_entropy() -> TokenStream {
 /// Whether the arm of `state` runs its nested scopes (Parallel branches,
 /// Map processor); it does not when it fails on entry instead.
 pub(crate) fn runs_nested_scopes(state: &State) -> bool {
-    state.query_language == QueryLanguage::JsonPath
-        && match &state.kind {
-            StateKind::Parallel { .. } => true,
-            StateKind::Map(map) => map::runs_processor(map),
-            _ => false,
-        }
+    match &state.kind {
+        StateKind::Parallel { .. } => true,
+        StateKind::Map(map) => map::runs_processor(map),
+        _ => false,
+    }
 }
 
 /// The arm of state `index` of the scope.
@@ -228,9 +336,6 @@ pub(crate) fn arm(cx: &ScopeCx<'_, '_>, index: usize) -> TokenStream {
         state,
         statics: Vec::new(),
     };
-    if state.query_language == QueryLanguage::Jsonata {
-        return arm.finish(jsonata_unsupported());
-    }
     let body = match &state.kind {
         StateKind::Pass { result } => pass::pass(&mut arm, result.as_ref()),
         StateKind::Succeed => pass::succeed(&mut arm),
@@ -242,17 +347,6 @@ pub(crate) fn arm(cx: &ScopeCx<'_, '_>, index: usize) -> TokenStream {
         StateKind::Map(map) => map::map(&mut arm, map),
     };
     arm.finish(body)
-}
-
-/// The body of a JSONata state, which the runtime cannot evaluate yet.
-fn jsonata_unsupported() -> TokenStream {
-    quote! {
-        // JSONata states compile, but their expressions are not evaluated yet.
-        return ::core::result::Result::Err(__sfn::StatesError::new(
-            __sfn::error::names::QUERY_EVALUATION_ERROR,
-            "JSONata evaluation is not supported yet",
-        ));
-    }
 }
 
 /// A state whose feature is not supported yet: it fails when entered.
@@ -281,14 +375,21 @@ fn parameters(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
     let Some(t) = &arm.state.io.parameters else {
         return quote!();
     };
+    if arm.jsonata() {
+        let t = arm.jsonata_template("ARGUMENTS", "Arguments", t);
+        let states = arm.states(StatesExtra::None);
+        return quote!(let effective = __sfn::jsonata_flow::evaluate(&#t, "Arguments", #states)?;);
+    }
     let t = arm.template("PARAMETERS", "Parameters", t);
     let cve = ctx_vars_entropy();
     quote!(let effective = __sfn::dataflow::parameters(&#t, &effective, #cve)?;)
 }
 
-/// Whether ResultPath (of the state or of a catcher) needs the raw input.
-fn needs_raw(result_path: &PathField, catchers: &[Catcher]) -> bool {
-    *result_path != PathField::Default
+/// Whether the raw input is needed after the state's work: by ResultPath
+/// (of the state or of a catcher), or as `$states.input` in JSONata.
+fn needs_raw(arm: &Arm<'_, '_, '_>, result_path: &PathField, catchers: &[Catcher]) -> bool {
+    arm.jsonata()
+        || *result_path != PathField::Default
         || catchers.iter().any(|c| c.result_path != PathField::Default)
 }
 
@@ -317,6 +418,20 @@ fn assign(
 /// state: ResultSelector, Assign (on the selected result), ResultPath into
 /// `data`, OutputPath, then the transition.
 fn process_result(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    if arm.jsonata() {
+        let next = transition(arm);
+        let (assign, output) = (arm.state.assign.as_ref(), arm.state.io.output.as_ref());
+        return jsonata_leave(
+            arm,
+            "",
+            "",
+            assign,
+            output,
+            StatesExtra::Result,
+            quote!(result),
+            next,
+        );
+    }
     let io = &arm.state.io;
     let select = match &io.result_selector {
         Some(t) => {
@@ -408,6 +523,26 @@ fn handle_outcome(arm: &mut Arm<'_, '_, '_>, catchers: &[Catcher]) -> TokenStrea
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            let index = proc_macro2::Literal::usize_unsuffixed(i);
+            if arm.jsonata() {
+                let next = arm.cx.goto(c.next);
+                let leave = jsonata_leave(
+                    arm,
+                    &format!("CATCH_{i}"),
+                    &format!("Catch[{i}]/"),
+                    c.assign.as_ref(),
+                    c.output.as_ref(),
+                    StatesExtra::ErrorOutput,
+                    quote!(error_output),
+                    next,
+                );
+                return quote! {
+                    ::core::option::Option::Some(#index) => {
+                        let error_output = exec.at_state(error).to_error_output();
+                        #leave
+                    }
+                };
+            }
             let (compute, write) = assign(
                 arm,
                 &format!("CATCH_{i}_ASSIGN"),
@@ -424,7 +559,7 @@ fn handle_outcome(arm: &mut Arm<'_, '_, '_>, catchers: &[Catcher]) -> TokenStrea
             let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote! {
                 ::core::option::Option::Some(#i) => {
-                    let error_output = error.to_error_output();
+                    let error_output = exec.at_state(error).to_error_output();
                     #compute
                     #place
                     #write

@@ -13,7 +13,7 @@ pub(super) fn parallel(
     branches: &[Scope],
     errors: &ErrorHandling,
 ) -> TokenStream {
-    let keep_raw = needs_raw(&arm.state.io.result_path, &errors.catch);
+    let keep_raw = needs_raw(arm, &arm.state.io.result_path, &errors.catch);
     let effective = effective_input(arm, keep_raw);
     let parameters = parameters(arm);
     let retry = arm.retry(&errors.retry);

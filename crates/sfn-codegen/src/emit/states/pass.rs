@@ -10,6 +10,23 @@ use serde_json::Value;
 /// effective input (after InputPath and Parameters); then ResultPath and
 /// OutputPath. Assign sees the result (ASL reference 2.6).
 pub(super) fn pass(arm: &mut Arm<'_, '_, '_>, result: Option<&Value>) -> TokenStream {
+    if arm.jsonata() {
+        // JSONata: `Output` (default: the input) and `Assign`, both on
+        // `$states.input`.
+        let next = transition(arm);
+        let data = arm.cx.data();
+        let (assign, output) = (arm.state.assign.as_ref(), arm.state.io.output.as_ref());
+        return super::jsonata_leave(
+            arm,
+            "",
+            "",
+            assign,
+            output,
+            super::StatesExtra::None,
+            quote!(#data),
+            next,
+        );
+    }
     let keep_raw = arm.state.io.result_path != PathField::Default;
     let produce = match result {
         // With `Result`, the input matters only to ResultPath.
@@ -66,6 +83,20 @@ pub(super) fn pass(arm: &mut Arm<'_, '_, '_>, result: Option<&Value>) -> TokenSt
 
 /// The body of a Succeed state's arm: InputPath, OutputPath, end.
 pub(super) fn succeed(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    if arm.jsonata() {
+        let data = arm.cx.data();
+        let output = arm.state.io.output.as_ref();
+        return super::jsonata_leave(
+            arm,
+            "",
+            "",
+            None,
+            output,
+            super::StatesExtra::None,
+            quote!(#data),
+            quote!(return ::core::result::Result::Ok(output);),
+        );
+    }
     let effective = effective_input(arm, false);
     let output = output_path(arm);
     quote! {

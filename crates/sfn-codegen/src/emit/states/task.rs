@@ -12,7 +12,7 @@ use quote::quote;
 
 /// The body of a Task state's arm.
 pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
-    let keep_raw = needs_raw(&arm.state.io.result_path, &task.errors.catch);
+    let keep_raw = needs_raw(arm, &arm.state.io.result_path, &task.errors.catch);
     // The attempts only read the effective input: borrow the raw input
     // that ResultPath or a Catch needs afterwards instead of copying it.
     let effective = if keep_raw && arm.state.io.input_path == PathField::Default {
@@ -31,8 +31,15 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
             integer_from_path(arm, "timeout_seconds", "TimeoutSecondsPath", path),
             quote!(::core::option::Option::Some(timeout_seconds)),
         ),
-        // JSONata states are not written here.
-        Some(Dynamic::Jsonata(_)) | None => (quote!(), quote!(::core::option::Option::None)),
+        Some(Dynamic::Jsonata(j)) => {
+            let e = arm.jsonata_expression("TIMEOUT_SECONDS", "TimeoutSeconds", j);
+            let states = arm.states(super::StatesExtra::None);
+            (
+                quote!(let timeout_seconds = __sfn::jsonata_flow::count(&#e, "TimeoutSeconds", #states)?;),
+                quote!(::core::option::Option::Some(timeout_seconds)),
+            )
+        }
+        None => (quote!(), quote!(::core::option::Option::None)),
     };
     // HeartbeatSeconds applies to the tasks that receive a token (see
     // `sfn_runtime::engine::callback`).
@@ -46,14 +53,24 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
             integer_from_path(arm, "heartbeat_seconds", "HeartbeatSecondsPath", path),
             quote!(::core::option::Option::Some(heartbeat_seconds)),
         ),
+        Some(Dynamic::Jsonata(j)) if callback => {
+            let e = arm.jsonata_expression("HEARTBEAT_SECONDS", "HeartbeatSeconds", j);
+            let states = arm.states(super::StatesExtra::None);
+            (
+                quote!(let heartbeat_seconds = __sfn::jsonata_flow::count(&#e, "HeartbeatSeconds", #states)?;),
+                quote!(::core::option::Option::Some(heartbeat_seconds)),
+            )
+        }
         _ => (quote!(), quote!(::core::option::Option::None)),
     };
-    let parameters = arm
-        .state
-        .io
-        .parameters
-        .as_ref()
-        .map(|t| arm.template("PARAMETERS", "Parameters", t));
+    let jsonata = arm.jsonata();
+    let parameters = arm.state.io.parameters.as_ref().map(|t| {
+        if jsonata {
+            arm.jsonata_template("ARGUMENTS", "Arguments", t)
+        } else {
+            arm.template("PARAMETERS", "Parameters", t)
+        }
+    });
     let retry = arm.retry(&task.errors.retry);
     let plan = arm.cx.plan;
     let method = &plan.tasks[plan.task_index[&(arm.cx.id, arm.index)]].method;
@@ -85,11 +102,23 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
         // Parameters are evaluated for each attempt, as `$$.State.RetryCount`
         // changes from one to the next.
         Some(parameters) => {
-            let cve = ctx_vars_entropy();
+            // Arguments read `$states.input`, the raw input that `effective`
+            // is in JSONata states.
+            let evaluate = if jsonata {
+                quote! {
+                    __sfn::jsonata_flow::evaluate(
+                        &#parameters,
+                        "Arguments",
+                        __sfn::jsonata_flow::States::new(&effective, &exec.context, &exec.variables),
+                    )
+                }
+            } else {
+                let cve = ctx_vars_entropy();
+                quote!(__sfn::dataflow::parameters(&#parameters, &effective, #cve))
+            };
             quote! {
                 #begin
-                let call = __sfn::dataflow::parameters(&#parameters, &effective, #cve)
-                    .map(|input| #call);
+                let call = #evaluate.map(|input| #call);
                 async move {
                     match call {
                         ::core::result::Result::Ok(call) => call.await,

@@ -9,6 +9,9 @@ use quote::quote;
 /// The body of a Wait state's arm: InputPath, the wait, Assign (on the
 /// effective input), OutputPath.
 pub(super) fn wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
+    if arm.jsonata() {
+        return jsonata_wait(arm, wait);
+    }
     let effective = effective_input(arm, false);
     let sleep = match wait {
         Wait::Seconds(Dynamic::Static(seconds)) => {
@@ -41,7 +44,7 @@ pub(super) fn wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
                 __sfn::wait_until(&until).await;
             }
         }
-        // JSONata states are not written here.
+        // JSONata states are written by `jsonata_wait`.
         Wait::Seconds(Dynamic::Jsonata(_)) | Wait::Timestamp(Dynamic::Jsonata(_)) => quote!(),
     };
     let (compute, write) = assign(arm, "ASSIGN", arm.state.assign.as_ref(), &quote!(effective));
@@ -76,5 +79,54 @@ fn selected(
     quote! {
         let roots = __sfn::jsonpath::Roots::new(&effective, #cv);
         let selected = __sfn::jsonpath::select(&#stat, &roots).ok().flatten();
+    }
+}
+
+/// The body of a JSONata Wait state's arm: `Seconds` or `Timestamp`
+/// (constant or `{% %}`), then `Assign` and `Output` (default: the input).
+fn jsonata_wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
+    let states = arm.states(super::StatesExtra::None);
+    let sleep = match wait {
+        Wait::Seconds(Dynamic::Static(seconds)) => {
+            let seconds = super::values::u64_lit(*seconds);
+            quote!(__sfn::wait_seconds(#seconds).await;)
+        }
+        Wait::Timestamp(Dynamic::Static(ts)) => {
+            let ts = super::values::timestamp(ts);
+            quote!(__sfn::wait_until(&#ts).await;)
+        }
+        Wait::Seconds(Dynamic::Jsonata(j)) => {
+            let e = arm.jsonata_expression("SECONDS", "Seconds", j);
+            quote! {
+                let seconds = __sfn::jsonata_flow::count(&#e, "Seconds", #states)?;
+                __sfn::wait_seconds(seconds).await;
+            }
+        }
+        Wait::Timestamp(Dynamic::Jsonata(j)) => {
+            let e = arm.jsonata_expression("TIMESTAMP", "Timestamp", j);
+            quote! {
+                let until = __sfn::jsonata_flow::timestamp(&#e, "Timestamp", #states)?;
+                __sfn::wait_until(&until).await;
+            }
+        }
+        // The reader gives JSONata states no `...Path` fields.
+        Wait::Seconds(Dynamic::Path(_)) | Wait::Timestamp(Dynamic::Path(_)) => quote!(),
+    };
+    let next = transition(arm);
+    let data = arm.cx.data();
+    let (assign, output) = (arm.state.assign.as_ref(), arm.state.io.output.as_ref());
+    let leave = super::jsonata_leave(
+        arm,
+        "",
+        "",
+        assign,
+        output,
+        super::StatesExtra::None,
+        quote!(#data),
+        next,
+    );
+    quote! {
+        #sleep
+        #leave
     }
 }

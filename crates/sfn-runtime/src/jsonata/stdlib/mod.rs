@@ -1,4 +1,35 @@
 //! The function library: JSONata 2.0.6's built-in functions and AWS Step
 //! Functions' additions.
+//!
+//! Each module lists its functions in a `FUNCTIONS` table; [`lookup`]
+//! searches the tables in a fixed order, so a name defined twice resolves to
+//! the first table's function (AWS's `$random(seed?)` in `aws` comes before
+//! JSONata's `$random()` in `numbers`).
 
+use super::builtins::Builtin;
+
+pub(crate) mod aws;
+pub(crate) mod core;
+pub(crate) mod encoding;
+pub(crate) mod numbers;
 pub(crate) mod regex;
+pub(crate) mod strings;
+
+/// The library tables, in lookup order.
+fn tables() -> [&'static [Builtin]; 5] {
+    [
+        core::FUNCTIONS,
+        strings::FUNCTIONS,
+        aws::FUNCTIONS,
+        numbers::FUNCTIONS,
+        encoding::FUNCTIONS,
+    ]
+}
+
+/// The built-in function called `name` (without `$`).
+pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
+    tables()
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .find(|b| b.name == name)
+}
