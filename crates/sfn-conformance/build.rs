@@ -87,12 +87,18 @@ fn run_fn(compiled: &BTreeMap<u64, String>) -> String {
     for (key, name) in compiled {
         writeln!(
             arms,
-            "        0x{key:016x} => Some(Box::pin(async move {{ {name}::StateMachine::from_resources(resources).run(input).await }})),"
+            "        0x{key:016x} => Some(Box::pin(async move {{ {name}::StateMachine::from_resources(resources).with_settings(settings()).run(input).await }})),"
         )
         .unwrap();
     }
     format!(
-        "/// Runs the generated machine for the definition with this key, if one was generated.\n\
+        "/// The settings of every case: the role the cases were recorded with, as\n\
+         /// their recordings write it (`$$.Execution.RoleArn`).\n\
+         #[allow(dead_code)]\n\
+         fn settings() -> ::sfn_runtime::Settings {{\n\
+             ::sfn_runtime::Settings {{ role_arn: Some(\"snf_role_arn\".into()), ..Default::default() }}\n\
+         }}\n\n\
+         /// Runs the generated machine for the definition with this key, if one was generated.\n\
          pub fn run(key: u64, resources: ::sfn_runtime::Resources, input: ::serde_json::Value) -> Option<Execution> {{\n\
          #[allow(unused_variables)]\n\
          let _ = (&resources, &input);\n\

@@ -84,6 +84,9 @@ pub struct Settings {
     /// The workflows that `states:startExecution` Tasks may start, by name
     /// (see [`crate::nested`]).
     pub state_machines: StateMachines,
+    /// The role executions run as, `$$.Execution.RoleArn`; `None` gives a
+    /// placeholder role in the documentation account.
+    pub role_arn: Option<String>,
 }
 
 impl Default for Settings {
@@ -96,6 +99,7 @@ impl Default for Settings {
             record_history: false,
             history_cap: 25_000,
             state_machines: StateMachines::default(),
+            role_arn: None,
         }
     }
 }
@@ -173,7 +177,9 @@ impl Execution {
             id: format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"),
             name,
             input: input.clone(),
-            role_arn: format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole"),
+            role_arn: settings.role_arn.clone().unwrap_or_else(|| {
+                format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole")
+            }),
             start_time: Utc::now(),
             redrive_count: 0,
             state_machine_id: format!(
