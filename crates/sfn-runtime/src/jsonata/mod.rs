@@ -68,6 +68,8 @@ pub struct Program {
     /// Boxed so that node addresses (the registry's keys) never move.
     root: Box<Expr>,
     registry: HashMap<usize, eval::Def>,
+    /// The regular expression literals, compiled once (those that compile).
+    regexes: HashMap<RegexLiteral, std::sync::Arc<stdlib::regex::JsRegex>>,
 }
 
 impl std::fmt::Debug for Program {
@@ -85,7 +87,13 @@ impl Program {
         let root = Box::new(expr);
         let mut registry = HashMap::new();
         eval::register(&root, &mut registry);
-        Program { root, registry }
+        let mut regexes = HashMap::new();
+        collect_regexes(&root, &mut regexes);
+        Program {
+            root,
+            registry,
+            regexes,
+        }
     }
 
     /// The expression.
@@ -97,7 +105,7 @@ impl Program {
     /// for no input), and `bindings` consulted for any `$name` not bound
     /// inside the expression.
     pub fn evaluate(&self, input: &Value, bindings: &dyn Bindings) -> Result<Value, EvalError> {
-        let ev = eval::Evaluator::new(&self.registry, bindings, input.clone());
+        let ev = eval::Evaluator::new(&self.registry, &self.regexes, bindings, input.clone());
         // An array input is wrapped in a one-item sequence, so that a path
         // over it maps over the array as a whole.
         let context = match input {
@@ -114,6 +122,22 @@ impl Program {
         ev.finish();
         result
     }
+}
+
+/// Compiles every regular expression literal of `expr` that compiles (the
+/// others fail when evaluation reaches them).
+fn collect_regexes(
+    expr: &Expr,
+    out: &mut HashMap<RegexLiteral, std::sync::Arc<stdlib::regex::JsRegex>>,
+) {
+    if let sfn_lang::jsonata::ExprKind::Regex(lit) = &expr.kind {
+        if !out.contains_key(lit) {
+            if let Ok(r) = compile_regex(lit) {
+                out.insert(lit.clone(), std::sync::Arc::new(r));
+            }
+        }
+    }
+    expr.for_each_child(|c| collect_regexes(c, out));
 }
 
 /// Compiles a regular expression literal.

@@ -74,7 +74,7 @@ pub enum Function {
     Native(&'static Builtin),
     /// A compiled regular expression literal, callable as a matcher.
     #[allow(private_interfaces)]
-    Regex(Rc<crate::jsonata::stdlib::regex::JsRegex>),
+    Regex(std::sync::Arc<crate::jsonata::stdlib::regex::JsRegex>),
     /// A lambda `function($x){…}` with the scope it was defined in.
     Lambda(Closure),
     /// A partial application `f(?, 2)` of a function that is not a lambda.

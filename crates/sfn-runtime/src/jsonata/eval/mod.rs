@@ -177,8 +177,11 @@ pub(crate) struct Evaluator<'p> {
     frames: RefCell<Vec<Weak<Env>>>,
     /// Built-in signatures, parsed on first use.
     signatures: RefCell<HashMap<usize, Rc<Result<Sig, EvalError>>>>,
-    /// Regular expressions compiled for this evaluation.
-    compiled: RefCell<HashMap<RegexLiteral, Rc<stdlib::regex::JsRegex>>>,
+    /// The regular expressions of the program, compiled when it was built.
+    precompiled: &'p HashMap<RegexLiteral, Arc<stdlib::regex::JsRegex>>,
+    /// Regular expressions compiled during this evaluation (those of
+    /// `$eval`'s text, or ones that failed to compile).
+    compiled: RefCell<HashMap<RegexLiteral, Arc<stdlib::regex::JsRegex>>>,
 }
 
 /// Decrements the depth counter when an evaluation level ends.
@@ -228,8 +231,12 @@ pub(crate) fn arity(f: &Value) -> usize {
             Some(p) => p.len(),
             None => c.def.params.len(),
         },
+        // jsonata-js counts the parameters of the JavaScript function;
+        // `$string(arg, prettify = false)` is the one with a default, which
+        // JavaScript leaves out of the count.
+        Function::Native(b) if b.name == "string" => 1,
         Function::Native(b) => Sig::parse(b.signature)
-            .map(|s| s.required_count())
+            .map(|s| s.param_count())
             .unwrap_or(0),
         Function::Partial(p) => p.args.iter().filter(|a| a.is_none()).count(),
         Function::Compose(_) | Function::Transform(_) | Function::Regex(_) => 1,
@@ -239,11 +246,13 @@ pub(crate) fn arity(f: &Value) -> usize {
 impl<'p> Evaluator<'p> {
     pub(super) fn new(
         registry: &'p HashMap<usize, Def>,
+        precompiled: &'p HashMap<RegexLiteral, Arc<stdlib::regex::JsRegex>>,
         bindings: &'p dyn Bindings,
         root: Value,
     ) -> Evaluator<'p> {
         Evaluator {
             registry,
+            precompiled,
             bindings,
             root,
             now_millis: chrono::Utc::now().timestamp_millis(),
@@ -595,11 +604,14 @@ impl<'p> Evaluator<'p> {
         &self,
         lit: &RegexLiteral,
         pos: usize,
-    ) -> Result<Rc<stdlib::regex::JsRegex>, EvalError> {
+    ) -> Result<Arc<stdlib::regex::JsRegex>, EvalError> {
+        if let Some(r) = self.precompiled.get(lit) {
+            return Ok(r.clone());
+        }
         if let Some(r) = self.compiled.borrow().get(lit) {
             return Ok(r.clone());
         }
-        let r = Rc::new(super::compile_regex(lit).map_err(|e| e.at(pos))?);
+        let r = Arc::new(super::compile_regex(lit).map_err(|e| e.at(pos))?);
         self.compiled.borrow_mut().insert(lit.clone(), r.clone());
         Ok(r)
     }

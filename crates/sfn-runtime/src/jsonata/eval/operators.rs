@@ -9,7 +9,7 @@ use sfn_lang::jsonata::{BinaryOp, Expr};
 use super::{Env, Evaluator, show};
 use crate::jsonata::builtins::EvalError;
 use crate::jsonata::stdlib;
-use crate::jsonata::value::{MAX_VALUE_DEPTH, Value};
+use crate::jsonata::value::{Function, MAX_VALUE_DEPTH, Value};
 
 /// The largest sequence a range may allocate.
 const MAX_RANGE: f64 = 10_000_000.0;
@@ -25,7 +25,10 @@ pub(crate) fn boolean(v: &Value) -> Option<bool> {
         Value::Number(n) => *n != 0.0,
         Value::String(s) => !s.is_empty(),
         Value::Object(o) => !o.is_empty(),
-        Value::Function(_) => false,
+        // jsonata-js represents library functions and transforms as
+        // non-empty objects (true) and lambdas, partial applications and
+        // regular expressions otherwise (false).
+        Value::Function(f) => matches!(&**f, Function::Native(_) | Function::Transform(_)),
         Value::Array(a) => match a.items.as_slice() {
             [] => false,
             [one] => boolean(one).unwrap_or(false),
@@ -88,7 +91,7 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
                         && x.iter()
                             .all(|(k, v)| y.get(k).is_some_and(|w| go(v, w, depth + 1)))
             }
-            (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
+            (Value::Function(x), Value::Function(y)) => same_function(x, y),
             _ => false,
         }
     }
@@ -104,8 +107,16 @@ fn strict_equal(a: &Value, b: &Value) -> bool {
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
         (Value::Object(x), Value::Object(y)) => Rc::ptr_eq(x, y),
-        (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
+        (Value::Function(x), Value::Function(y)) => same_function(x, y),
         _ => false,
+    }
+}
+
+/// The same function: the same library function, or the same value.
+fn same_function(x: &Rc<Function>, y: &Rc<Function>) -> bool {
+    match (&**x, &**y) {
+        (Function::Native(a), Function::Native(b)) => std::ptr::eq(*a, *b),
+        _ => Rc::ptr_eq(x, y),
     }
 }
 

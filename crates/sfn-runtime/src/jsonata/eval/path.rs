@@ -453,7 +453,7 @@ impl Evaluator<'_> {
         }
         for (index, item) in items.iter().enumerate() {
             let res = self.eval(predicate, item, env)?;
-            if selects(&res, index, items.len())? {
+            for _ in 0..selects(&res, index, items.len())? {
                 out.push(item.clone());
             }
         }
@@ -479,7 +479,11 @@ impl Evaluator<'_> {
         for (index, t) in tuples.into_iter().enumerate() {
             let frame = self.tuple_env(env, &t);
             let res = self.eval(predicate, &t.at, &frame)?;
-            if selects(&res, index, len)? {
+            let n = selects(&res, index, len)?;
+            for _ in 1..n {
+                out.push(t.clone());
+            }
+            if n > 0 {
                 out.push(t);
             }
         }
@@ -650,22 +654,19 @@ fn index_of(n: f64, len: usize) -> Option<usize> {
     (i >= 0.0 && i < len as f64).then_some(i as usize)
 }
 
-/// Does a predicate result select the item at `index`?
-fn selects(res: &Value, index: usize, len: usize) -> Result<bool, EvalError> {
+/// How many times a predicate result selects the item at `index`: once if
+/// it is truthy, or once per listed position that is `index`.
+fn selects(res: &Value, index: usize, len: usize) -> Result<usize, EvalError> {
     match res {
         Value::Number(n) => {
             operators::check_finite(*n)?;
-            Ok(index_of(*n, len) == Some(index))
+            Ok(usize::from(index_of(*n, len) == Some(index)))
         }
-        Value::Array(a) if a.items.iter().all(|v| matches!(v, Value::Number(_))) => {
-            if a.items.is_empty() {
-                return Ok(false);
-            }
-            Ok(a.items.iter().any(|v| match v {
-                Value::Number(n) => index_of(*n, len) == Some(index),
-                _ => false,
-            }))
-        }
-        other => Ok(operators::truthy(other)),
+        Value::Array(a) if a.items.iter().all(|v| matches!(v, Value::Number(_))) => Ok(a
+            .items
+            .iter()
+            .filter(|v| matches!(v, Value::Number(n) if index_of(*n, len) == Some(index)))
+            .count()),
+        other => Ok(usize::from(operators::truthy(other))),
     }
 }

@@ -138,13 +138,9 @@ impl Sig {
         Ok(Sig { params })
     }
 
-    /// The parameters that must be supplied (jsonata-js counts a built-in's
-    /// declared parameters, which leave out the optional ones).
-    pub(crate) fn required_count(&self) -> usize {
-        self.params
-            .iter()
-            .filter(|p| p.quant != Quant::Optional || p.context)
-            .count()
+    /// The number of parameters.
+    pub(crate) fn param_count(&self) -> usize {
+        self.params.len()
     }
 
     /// Matches `symbols` from `at` against `params`; returns the number of
@@ -330,7 +326,7 @@ mod tests {
             .validate(vec![n(1.0)], &n(5.0), "substring")
             .unwrap_err();
         assert_eq!(err.code, "T0411");
-        assert_eq!(sig.required_count(), 2);
+        assert_eq!(sig.param_count(), 3);
     }
 
     #[test]

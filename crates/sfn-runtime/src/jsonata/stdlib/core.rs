@@ -644,6 +644,11 @@ fn eval(c: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
         )
     })?;
     c.ev.eval(&expr, &input, &c.env).map_err(|e| {
+        if e.code == "U1001" {
+            // Runaway recursion through `$eval` stays what it is (wrapping
+            // it at every level would grow the message exponentially).
+            return e;
+        }
         c.error(
             "D3121",
             format!(

@@ -975,7 +975,7 @@ mod tests {
         Value::Number(v)
     }
     fn re(p: &str) -> Value {
-        Value::Function(Rc::new(Function::Regex(Rc::new(
+        Value::Function(Rc::new(Function::Regex(std::sync::Arc::new(
             JsRegex::new(p, false, false).expect("compiles"),
         ))))
     }
