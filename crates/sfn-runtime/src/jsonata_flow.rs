@@ -33,15 +33,18 @@ use crate::variables::VariableStore;
 pub struct Expression {
     text: &'static str,
     program: Program,
+    needs: Needs,
 }
 
 impl Expression {
     /// The expression `text` (between `{% ` and ` %}`), already parsed into
     /// `expr` at build time.
     pub fn new(text: &'static str, expr: sfn_lang::jsonata::Expr) -> Expression {
+        let needs = Needs::of(&expr);
         Expression {
             text,
             program: Program::new(expr),
+            needs,
         }
     }
 
@@ -119,43 +122,220 @@ impl<'a> States<'a> {
     }
 }
 
-/// The variable lookups of one evaluation: `$states` is built once, on
-/// first use.
+/// Which parts of `$states` an expression reads, found once when it is
+/// built, so that evaluating it converts only those parts of the state's
+/// JSON (a Map's ItemSelector would otherwise convert the whole state input
+/// and `$$.Execution.Input` once per item).
+#[derive(Clone, Copy, Debug, Default)]
+struct Needs {
+    /// `$states.input`, or the context value `$` (the state's input).
+    input: bool,
+    /// `$states.result`.
+    result: bool,
+    /// `$states.errorOutput`.
+    error_output: bool,
+    /// The members of `$states.context` read, as bits of [`CONTEXT_MEMBERS`].
+    context: u8,
+}
+
+/// The members of the context object, in the order `$$` lists them.
+const CONTEXT_MEMBERS: [&str; 5] = ["Execution", "StateMachine", "State", "Task", "Map"];
+
+impl Needs {
+    /// Everything: `$states` used other than as `$states.<member>...`.
+    const ALL: Needs = Needs {
+        input: true,
+        result: true,
+        error_output: true,
+        context: 0b1_1111,
+    };
+
+    fn of(expr: &sfn_lang::jsonata::Expr) -> Needs {
+        let mut needs = Needs {
+            input: reads_context(expr),
+            ..Needs::default()
+        };
+        needs.collect(expr);
+        needs
+    }
+
+    fn union(&mut self, other: Needs) {
+        self.input |= other.input;
+        self.result |= other.result;
+        self.error_output |= other.error_output;
+        self.context |= other.context;
+    }
+
+    fn collect(&mut self, e: &sfn_lang::jsonata::Expr) {
+        use sfn_lang::jsonata::ExprKind;
+        match &e.kind {
+            ExprKind::Path(p) if is_states(p.steps.first()) => {
+                let member = p.steps.get(1).map(|s| &s.kind);
+                match member {
+                    Some(ExprKind::Name(n)) if n == "input" => self.input = true,
+                    Some(ExprKind::Name(n)) if n == "result" => self.result = true,
+                    Some(ExprKind::Name(n)) if n == "errorOutput" => self.error_output = true,
+                    Some(ExprKind::Name(n)) if n == "context" => {
+                        match p.steps.get(2).map(|s| &s.kind) {
+                            Some(ExprKind::Name(m)) => {
+                                if let Some(i) = CONTEXT_MEMBERS.iter().position(|c| c == m) {
+                                    self.context |= 1 << i;
+                                }
+                            }
+                            _ => self.context = Needs::ALL.context,
+                        }
+                    }
+                    // Another member reads nothing; a predicate or other
+                    // step may read anything.
+                    Some(ExprKind::Name(_)) => {}
+                    _ => self.union(Needs::ALL),
+                }
+                // The first step may carry predicates; later steps are
+                // walked for `$states` used inside them.
+                if !p.steps.first().is_some_and(|s| s.ann.is_empty()) {
+                    self.union(Needs::ALL);
+                }
+                for step in &p.steps[1..] {
+                    self.collect(step);
+                }
+                for c in &e.ann.predicates {
+                    self.collect(c);
+                }
+                for stage in &e.ann.stages {
+                    if let sfn_lang::jsonata::Stage::Filter(c) = stage {
+                        self.collect(c);
+                    }
+                }
+                for (k, v) in e.ann.group.iter().flat_map(|g| &g.pairs) {
+                    self.collect(k);
+                    self.collect(v);
+                }
+            }
+            ExprKind::Variable(v) if v == "states" => self.union(Needs::ALL),
+            _ => e.for_each_child(|c| self.collect(c)),
+        }
+    }
+}
+
+fn is_states(step: Option<&sfn_lang::jsonata::Expr>) -> bool {
+    matches!(step.map(|s| &s.kind), Some(sfn_lang::jsonata::ExprKind::Variable(v)) if v == "states")
+}
+
+/// Whether evaluating `e` (at the top of an expression) may read the
+/// context value `$` or the root `$$`, which are the state's input. Errs on
+/// the side of yes.
+fn reads_context(e: &sfn_lang::jsonata::Expr) -> bool {
+    use sfn_lang::jsonata::ExprKind;
+    match &e.kind {
+        ExprKind::Context
+        | ExprKind::Root
+        | ExprKind::Name(_)
+        | ExprKind::Wildcard
+        | ExprKind::Descendant
+        | ExprKind::Parent { .. } => true,
+        // Later steps read what the earlier ones produced, not `$`; only
+        // `$$` inside them reads the input.
+        ExprKind::Path(p) => {
+            let Some((first, rest)) = p.steps.split_first() else {
+                return false;
+            };
+            let first_reads = match &first.kind {
+                ExprKind::Variable(_) => false,
+                _ => reads_context(first),
+            };
+            first_reads || mentions_root(first) || rest.iter().any(mentions_root)
+        }
+        // A function may take the context for a missing first argument.
+        ExprKind::Call { args, .. } | ExprKind::Partial { args, .. } if args.is_empty() => true,
+        _ => {
+            let mut reads = false;
+            e.for_each_child(|c| reads |= reads_context(c));
+            reads
+        }
+    }
+}
+
+/// Whether `$$` appears anywhere in `e`.
+fn mentions_root(e: &sfn_lang::jsonata::Expr) -> bool {
+    if matches!(e.kind, sfn_lang::jsonata::ExprKind::Root) {
+        return true;
+    }
+    let mut found = false;
+    e.for_each_child(|c| found |= mentions_root(c));
+    found
+}
+
+/// The variable lookups of the expressions of one template: each part of
+/// `$states` is converted once, when an expression first needs it.
 struct Bindings<'a> {
     states: States<'a>,
-    built: std::cell::OnceCell<ata::Value>,
+    input: std::cell::OnceCell<ata::Value>,
+    result: std::cell::OnceCell<ata::Value>,
+    error_output: std::cell::OnceCell<ata::Value>,
+    context: [std::cell::OnceCell<ata::Value>; 5],
+    whole_context: std::cell::OnceCell<ata::Value>,
+    /// What the expression being evaluated reads.
+    needs: std::cell::Cell<Needs>,
 }
 
 impl<'a> Bindings<'a> {
     fn new(states: States<'a>) -> Self {
         Bindings {
             states,
-            built: std::cell::OnceCell::new(),
+            input: Default::default(),
+            result: Default::default(),
+            error_output: Default::default(),
+            context: Default::default(),
+            whole_context: Default::default(),
+            needs: Default::default(),
         }
     }
 
-    fn states_value(&self) -> ata::Value {
-        self.built
-            .get_or_init(|| {
-                let s = &self.states;
-                let mut object = ata::Object::new();
-                object.insert("input".to_owned(), ata::Value::from_json(s.input));
-                object.insert(
-                    "context".to_owned(),
-                    ata::Value::from_json(&s.context.to_value()),
-                );
-                if let Some(result) = s.result {
-                    object.insert("result".to_owned(), ata::Value::from_json(result));
-                }
-                if let Some(error_output) = s.error_output {
-                    object.insert(
-                        "errorOutput".to_owned(),
-                        ata::Value::from_json(error_output),
-                    );
-                }
-                ata::Value::Object(std::rc::Rc::new(object))
-            })
+    fn input(&self) -> ata::Value {
+        self.input
+            .get_or_init(|| ata::Value::from_json(self.states.input))
             .clone()
+    }
+
+    fn states_value(&self) -> ata::Value {
+        let needs = self.needs.get();
+        let s = &self.states;
+        let mut object = ata::Object::new();
+        if needs.input {
+            object.insert("input".to_owned(), self.input());
+        }
+        if needs.context == Needs::ALL.context {
+            let whole = self
+                .whole_context
+                .get_or_init(|| ata::Value::from_json(&s.context.to_value()));
+            object.insert("context".to_owned(), whole.clone());
+        } else if needs.context != 0 {
+            let mut context = ata::Object::new();
+            for (i, name) in CONTEXT_MEMBERS.iter().enumerate() {
+                if needs.context & (1 << i) == 0 {
+                    continue;
+                }
+                if let Some(member) = s.context.member(name) {
+                    let v = self.context[i].get_or_init(|| ata::Value::from_json(member));
+                    context.insert((*name).to_owned(), v.clone());
+                }
+            }
+            object.insert(
+                "context".to_owned(),
+                ata::Value::Object(std::rc::Rc::new(context)),
+            );
+        }
+        if let (true, Some(result)) = (needs.result, s.result) {
+            let v = self.result.get_or_init(|| ata::Value::from_json(result));
+            object.insert("result".to_owned(), v.clone());
+        }
+        if let (true, Some(error_output)) = (needs.error_output, s.error_output) {
+            let v = self
+                .error_output
+                .get_or_init(|| ata::Value::from_json(error_output));
+            object.insert("errorOutput".to_owned(), v.clone());
+        }
+        ata::Value::Object(std::rc::Rc::new(object))
     }
 }
 
@@ -192,10 +372,12 @@ pub fn expression(expr: &Expression, field: &str, states: States<'_>) -> Result<
 }
 
 fn eval_expression(expr: &Expression, field: &str, bindings: &Bindings<'_>) -> Result<Value, StatesError> {
+    bindings.needs.set(expr.needs);
     // `$` is the state's input, as `$states.input`.
-    let input = match bindings.states_value() {
-        ata::Value::Object(o) => o.get("input").cloned().unwrap_or_default(),
-        _ => ata::Value::Undefined,
+    let input = if expr.needs.input {
+        bindings.input()
+    } else {
+        ata::Value::Undefined
     };
     match expr.program.evaluate(&input, bindings) {
         Ok(value) => match value.to_json() {
@@ -358,5 +540,70 @@ pub fn timestamp(
             )
         }),
         other => Err(unexpected(expr, field, "string", other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn needs(text: &str) -> Needs {
+        Needs::of(&sfn_lang::jsonata::parse(text).unwrap())
+    }
+
+    #[test]
+    fn only_the_parts_of_states_an_expression_reads_are_converted() {
+        let n = needs("$states.input.order.id");
+        assert!(n.input && !n.result && !n.error_output && n.context == 0);
+        let n = needs("$states.context.Map.Item.Value.sku");
+        assert!(!n.input && n.context == 1 << 4);
+        let n = needs("$count($states.result.items) + $states.context.Execution.Input.n");
+        assert!(!n.input && n.result && n.context == 1);
+        // `$states` itself, or `$states.context` as a whole: everything.
+        assert_eq!(needs("$keys($states)").context, Needs::ALL.context);
+        assert!(needs("$keys($states)").error_output);
+        assert_eq!(needs("$states.context").context, Needs::ALL.context);
+        // `$` and relative paths read the input; variables do not.
+        assert!(needs("order.id").input);
+        assert!(needs("$.order").input);
+        assert!(needs("$$.order").input);
+        assert!(!needs("$total + 1").input);
+        assert!(!needs("$items[price > 3].price").input);
+        assert!(needs("$items[price > $$.min]").input);
+        // A call without arguments may take `$`.
+        assert!(needs("$string()").input);
+    }
+
+    #[test]
+    fn states_members_are_there_when_needed() {
+        let context = Context::new(&crate::context::ExecutionInfo {
+            id: "arn:x".into(),
+            name: "n".into(),
+            input: json!({"big": [1, 2, 3]}),
+            role_arn: "r".into(),
+            start_time: chrono::Utc::now(),
+            redrive_count: 0,
+            state_machine_id: "arn:m".into(),
+            state_machine_name: "m".into(),
+        });
+        let variables = VariableStore::new();
+        let input = json!({"a": 1});
+        let result = json!({"r": 2});
+        let states = States::new(&input, &context, &variables).with_result(&result);
+        let e = |text: &'static str| Expression::new(text, sfn_lang::jsonata::parse(text).unwrap());
+        assert_eq!(
+            expression(&e("$states.input.a + $states.result.r"), "Output", states).unwrap(),
+            json!(3)
+        );
+        assert_eq!(
+            expression(&e("$states.context.Execution.Input.big[1]"), "Output", states).unwrap(),
+            json!(2)
+        );
+        assert_eq!(
+            expression(&e("$keys($states)"), "Output", states).unwrap(),
+            json!(["input", "context", "result"])
+        );
+        assert_eq!(expression(&e("a"), "Output", states).unwrap(), json!(1));
     }
 }

@@ -10,19 +10,23 @@ use super::builtins::Builtin;
 
 pub(crate) mod aws;
 pub(crate) mod core;
+pub(crate) mod datetime;
 pub(crate) mod encoding;
+pub(crate) mod format;
 pub(crate) mod numbers;
 pub(crate) mod regex;
 pub(crate) mod strings;
 
 /// The library tables, in lookup order.
-fn tables() -> [&'static [Builtin]; 5] {
+fn tables() -> [&'static [Builtin]; 7] {
     [
         core::FUNCTIONS,
         strings::FUNCTIONS,
         aws::FUNCTIONS,
         numbers::FUNCTIONS,
         encoding::FUNCTIONS,
+        format::FUNCTIONS,
+        datetime::FUNCTIONS,
     ]
 }
 
