@@ -12,12 +12,7 @@ use std::path::Path;
 /// Runs `sfn gen`: checks `file` (diagnostics go to standard error, in the
 /// format of `sfn check`), then writes the generated module's items to
 /// `out_file` or standard output. Returns the exit code.
-pub fn run(
-    file: &Path,
-    module: Option<&str>,
-    options: &Options,
-    out_file: Option<&Path>,
-) -> u8 {
+pub fn run(file: &Path, module: Option<&str>, options: &Options, out_file: Option<&Path>) -> u8 {
     let mut stderr = std::io::stderr().lock();
     let (source, _checked) = match check::load(file, options, false, &mut stderr) {
         Ok(loaded) => loaded,
@@ -68,4 +63,3 @@ mod tests {
         assert_eq!(module_name(Path::new("flow")), "flow");
     }
 }
-

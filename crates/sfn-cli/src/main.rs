@@ -69,8 +69,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = graph::Format::Mermaid)]
         format: graph::Format,
         /// An execution history (GetExecutionHistory JSON) whose visited
-        /// states are coloured: green exited, red failed, orange caught,
-        /// blue still running or cancelled.
+        /// states are coloured: green entered and left, red where it
+        /// failed, orange failed and caught, blue still running, grey cut
+        /// short; states not visited keep the default colour.
         #[arg(long, value_name = "HISTORY.json")]
         history: Option<PathBuf>,
         /// The state machine type, which changes a few rules.
@@ -121,9 +122,7 @@ impl Kind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { files, kind, short } => {
-            check::check_files(&files, &kind.options(), short)
-        }
+        Command::Check { files, kind, short } => check::check_files(&files, &kind.options(), short),
         Command::Gen {
             file,
             module,

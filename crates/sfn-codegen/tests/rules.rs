@@ -697,7 +697,9 @@ fn states_result_and_error_output_only_where_they_exist() {
     );
     // A Pass state has no result.
     expect(
-        &one(r#"{"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.result %}", "End": true}"#),
+        &one(
+            r#"{"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.result %}", "End": true}"#,
+        ),
         "States.S.Output",
         "`$states.result` does not exist here",
         r#""{% $states.result %}""#,

@@ -345,11 +345,7 @@ impl ata::Bindings for Bindings<'_> {
             "states" => Some(self.states_value()),
             // AWS: "$eval is not available; use $parse instead".
             "eval" => Some(ata::Value::Undefined),
-            _ => self
-                .states
-                .variables
-                .get(name)
-                .map(ata::Value::from_json),
+            _ => self.states.variables.get(name).map(ata::Value::from_json),
         }
     }
 }
@@ -367,11 +363,19 @@ fn failure(expr: &Expression, field: &str, what: &str) -> StatesError {
 
 /// Evaluates one expression to JSON: undefined, a function and JSONata
 /// errors fail.
-pub fn expression(expr: &Expression, field: &str, states: States<'_>) -> Result<Value, StatesError> {
+pub fn expression(
+    expr: &Expression,
+    field: &str,
+    states: States<'_>,
+) -> Result<Value, StatesError> {
     eval_expression(expr, field, &Bindings::new(states))
 }
 
-fn eval_expression(expr: &Expression, field: &str, bindings: &Bindings<'_>) -> Result<Value, StatesError> {
+fn eval_expression(
+    expr: &Expression,
+    field: &str,
+    bindings: &Bindings<'_>,
+) -> Result<Value, StatesError> {
     bindings.needs.set(expr.needs);
     // `$` is the state's input, as `$states.input`.
     let input = if expr.needs.input {
@@ -399,18 +403,29 @@ fn eval_expression(expr: &Expression, field: &str, bindings: &Bindings<'_>) -> R
 /// Evaluates a template: literals as they are, expressions in place (the
 /// field of each is `field/key` for object members, `field[i]` for array
 /// items).
-pub fn evaluate(template: &Template, field: &str, states: States<'_>) -> Result<Value, StatesError> {
+pub fn evaluate(
+    template: &Template,
+    field: &str,
+    states: States<'_>,
+) -> Result<Value, StatesError> {
     eval_template(template, field, &Bindings::new(states))
 }
 
-fn eval_template(template: &Template, field: &str, bindings: &Bindings<'_>) -> Result<Value, StatesError> {
+fn eval_template(
+    template: &Template,
+    field: &str,
+    bindings: &Bindings<'_>,
+) -> Result<Value, StatesError> {
     match template {
         Template::Literal(v) => Ok(v.clone()),
         Template::Expression(e) => eval_expression(e, field, bindings),
         Template::Object(members) => {
             let mut out = Map::with_capacity(members.len());
             for (key, t) in members {
-                out.insert(key.clone(), eval_template(t, &format!("{field}/{key}"), bindings)?);
+                out.insert(
+                    key.clone(),
+                    eval_template(t, &format!("{field}/{key}"), bindings)?,
+                );
             }
             Ok(Value::Object(out))
         }
@@ -597,7 +612,12 @@ mod tests {
             json!(3)
         );
         assert_eq!(
-            expression(&e("$states.context.Execution.Input.big[1]"), "Output", states).unwrap(),
+            expression(
+                &e("$states.context.Execution.Input.big[1]"),
+                "Output",
+                states
+            )
+            .unwrap(),
             json!(2)
         );
         assert_eq!(

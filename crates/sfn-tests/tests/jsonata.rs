@@ -278,7 +278,10 @@ async fn eval_is_not_available() {
     let error = fail("eval").await;
     assert_eq!(error.error, "States.QueryEvaluationError");
     let cause = error.cause.unwrap_or_default();
-    assert!(cause.contains("threw an error during evaluation. T1006: "), "{cause}");
+    assert!(
+        cause.contains("threw an error during evaluation. T1006: "),
+        "{cause}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -341,8 +344,5 @@ async fn jsonpath_and_jsonata_states_share_variables() {
         .run(json!({"factor": 3, "values": [1, 2, 5]}))
         .await
         .unwrap();
-    assert_eq!(
-        output,
-        json!({"sum": 24, "scaled": [3, 6, 15], "max": 15})
-    );
+    assert_eq!(output, json!({"sum": 24, "scaled": [3, 6, 15], "max": 15}));
 }

@@ -343,10 +343,9 @@ sfn_macros::asl!(pub mod jsonata, {
 });
 
 #[tokio::test]
-async fn jsonata_states_compile_and_fail_at_run_time() {
-    let error = jsonata::StateMachine::new(())
-        .run(json!({"x": 1}))
-        .await
-        .unwrap_err();
+async fn a_jsonata_state_runs_and_fails_on_nothing() {
+    let machine = jsonata::StateMachine::new(());
+    assert_eq!(machine.run(json!({"x": 1})).await.unwrap(), json!(1));
+    let error = machine.run(json!({})).await.unwrap_err();
     assert_eq!(error.error, "States.QueryEvaluationError");
 }

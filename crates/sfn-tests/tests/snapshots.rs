@@ -18,6 +18,11 @@ mod fan_out {
 }
 
 #[allow(missing_docs, dead_code)]
+mod jsonata {
+    include!("../../sfn-codegen/tests/snapshots/jsonata.rs");
+}
+
+#[allow(missing_docs, dead_code)]
 mod order_processing {
     include!("../../sfn-codegen/tests/snapshots/order_processing.rs");
 }
@@ -123,4 +128,47 @@ fn order_processing_names_its_states() {
             Some(state)
         );
     }
+}
+
+/// Quotes at a fixed unit price, or fails.
+struct Quotes(Result<i64, (&'static str, &'static str)>);
+
+impl jsonata::Tasks for Quotes {
+    async fn quote(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+        assert_eq!(input["qty"], json!(2));
+        match self.0 {
+            Ok(price) => Ok(json!({"price": price, "sku": input["sku"]})),
+            Err((error, cause)) => Err(TaskError::new(error, cause)),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn jsonata_quote_accepted_rejected_and_caught() {
+    let input = json!({"sku": "a-1", "qty": 2});
+    let accepted = jsonata::StateMachine::new(Quotes(Ok(40)))
+        .run(input.clone())
+        .await
+        .unwrap();
+    assert_eq!(accepted, json!({"accepted": {"sku": "a-1", "total": 80}}));
+    let rejected = jsonata::StateMachine::new(Quotes(Ok(150)))
+        .run(input.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        rejected,
+        ExecutionError {
+            error: "Rejected".into(),
+            cause: Some(r#"{"sku":"a-1","total":300}"#.into()),
+        }
+    );
+    let caught = jsonata::StateMachine::new(Quotes(Err(("NoPrice", "unknown sku"))))
+        .run(input)
+        .await
+        .unwrap_err();
+    assert_eq!(caught.error, "Rejected");
+    assert_eq!(
+        caught.cause.as_deref(),
+        Some(r#"{"Error":"NoPrice","Cause":"unknown sku"}"#)
+    );
 }

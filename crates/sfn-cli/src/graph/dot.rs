@@ -9,6 +9,10 @@
 //! double border, Map `box3d`, Start `circle`, End `doublecircle`, join
 //! nodes `point`. Catch edges are dashed. Statuses from a history fill the
 //! nodes (`style=filled`, `fillcolor`).
+//!
+//! Written by hand: only a dozen statement forms are needed, so a general
+//! DOT-writing crate would save little; the tests read the output back with
+//! the DOT parser of `layout-rs` and, where it is installed, with Graphviz.
 
 use super::{Cluster, ClusterKind, EdgeKind, Graph, Item, Node, NodeKind, StateType};
 use std::fmt::Write;

@@ -151,8 +151,7 @@ impl Visits {
     /// taken in `id` order when every event has one (a history fetched with
     /// `reverseOrder` reads the same), else in file order.
     pub fn parse(text: &str) -> Result<Visits, String> {
-        let doc: Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let doc: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let list = match &doc {
             Value::Array(list) => list,
             Value::Object(map) => match map.get("events") {
@@ -286,7 +285,9 @@ impl Visits {
 
 /// The message for a document that is JSON but not a history.
 fn not_history(why: &str) -> String {
-    format!("not an execution history ({why}); expected GetExecutionHistory JSON: {{\"events\": [...]}}")
+    format!(
+        "not an execution history ({why}); expected GetExecutionHistory JSON: {{\"events\": [...]}}"
+    )
 }
 
 /// For a task outcome event, whether it succeeded: `TaskSucceeded`,
@@ -489,7 +490,11 @@ mod tests {
     #[test]
     fn bad_documents_are_errors() {
         assert!(Visits::parse("{").unwrap_err().starts_with("not JSON"));
-        assert!(Visits::parse("{}").unwrap_err().contains("no `events` array"));
+        assert!(
+            Visits::parse("{}")
+                .unwrap_err()
+                .contains("no `events` array")
+        );
         assert!(Visits::parse("3").unwrap_err().contains("not an object"));
         assert!(
             Visits::parse(r#"{"events": [{"id": 1}]}"#)

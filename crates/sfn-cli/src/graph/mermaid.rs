@@ -9,6 +9,10 @@
 //! Map `[[subroutine]]`, Start and End `((circles))`. Catch edges are
 //! dotted (`-.->`). Statuses from a history become `classDef`s and
 //! `class` lines.
+//!
+//! Written by hand: the output is one line per node, edge and subgraph, so
+//! a dependency would save little; the escaping above is the only part
+//! with rules to get right.
 
 use super::{Cluster, EdgeKind, Graph, Item, NodeKind, StateType};
 use std::fmt::Write;
@@ -28,7 +32,13 @@ pub fn render(graph: &Graph) -> String {
         };
         match &edge.label {
             Some(label) => {
-                let _ = writeln!(out, "    {} {arrow}|\"{}\"| {}", from.id, escape(label), to.id);
+                let _ = writeln!(
+                    out,
+                    "    {} {arrow}|\"{}\"| {}",
+                    from.id,
+                    escape(label),
+                    to.id
+                );
             }
             None => {
                 let _ = writeln!(out, "    {} {arrow} {}", from.id, to.id);

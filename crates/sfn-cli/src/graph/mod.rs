@@ -3,17 +3,16 @@
 //! The checked IR ([`sfn_codegen::ir`]) is turned once into a small,
 //! format-neutral [`Graph`]: a node per state (plus a Start node, an End
 //! node and, for each Parallel or Map state, a join node where its branches
-//! meet), a nested [`Cluster`] per Parallel branch and Map item processor,
-//! and labelled [`Edge`]s. Each output format then only writes that graph
+//! meet), a [`Cluster`] per Parallel or Map state holding a nested one per
+//! branch or item processor, and labelled [`Edge`]s. Each output format then only writes that graph
 //! out: [`mermaid`], [`dot`] and [`svg`]. [`history`] reads an execution
 //! history and gives each visited state a [`Status`] that the formats show
 //! as a fill colour.
 //!
-//! The Mermaid and DOT writers are written by hand: both languages are a
-//! few lines of text per node and edge, and no maintained crate writes
-//! Mermaid; the DOT crates on crates.io cover far more than the dozen
-//! statements needed here, while the quoting rules (the part that matters,
-//! since state names may hold any character) are the same either way.
+//! The Mermaid and DOT writers are written by hand: each is a line of text
+//! per node, edge and cluster, so a dependency would save little, while
+//! the quoting rules (the part that matters, since state names may hold any
+//! character) would have to be right either way.
 
 pub mod dot;
 pub mod history;
@@ -59,8 +58,7 @@ pub struct Request<'a> {
 /// Runs `sfn graph` and returns the exit code (see the command's help).
 pub fn run(request: &Request<'_>) -> u8 {
     let mut stderr = std::io::stderr().lock();
-    let (_source, checked) = match check::load(request.file, &request.options, false, &mut stderr)
-    {
+    let (_source, checked) = match check::load(request.file, &request.options, false, &mut stderr) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -541,7 +539,13 @@ impl Builder<'_> {
         let processor_id = self.cluster_id();
         let at = self.graph.edges.len();
         let (processor_items, first) = self.scope(processor, &processor_path, join, false);
-        self.edge_at(at, node, first, Some("each item".to_owned()), EdgeKind::Enter);
+        self.edge_at(
+            at,
+            node,
+            first,
+            Some("each item".to_owned()),
+            EdgeKind::Enter,
+        );
         let items = vec![
             Item::Node(node),
             Item::Cluster(Cluster {
@@ -577,7 +581,14 @@ impl Builder<'_> {
 
     /// Adds an edge at position `at` of the list (so that the edge into a
     /// branch comes before the branch's own edges).
-    fn edge_at(&mut self, at: usize, from: usize, to: usize, label: Option<String>, kind: EdgeKind) {
+    fn edge_at(
+        &mut self,
+        at: usize,
+        from: usize,
+        to: usize,
+        label: Option<String>,
+        kind: EdgeKind,
+    ) {
         let edge = Edge {
             from,
             to,

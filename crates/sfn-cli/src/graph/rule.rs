@@ -28,7 +28,9 @@ fn text(condition: &Condition) -> String {
             Test::Boolean(value) => format!("{variable} == {value}"),
             Test::Timestamp(op, value) => format!("{variable} {} {value}", symbol(*op)),
             Test::ComparePath(_, op, other) => format!("{variable} {} {other}", symbol(*op)),
-            Test::Matches(pattern) => format!("{variable} matches {}", quoted(&pattern.to_string())),
+            Test::Matches(pattern) => {
+                format!("{variable} matches {}", quoted(&pattern.to_string()))
+            }
             Test::Is(kind, true) => format!("{} {variable}", is_name(*kind)),
             Test::Is(kind, false) => format!("Not({} {variable})", is_name(*kind)),
         },

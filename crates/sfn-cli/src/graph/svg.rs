@@ -48,7 +48,13 @@ pub fn render(graph: &Graph) -> Result<String, String> {
             visual.add_node(Element::create(shape, look, across, size))
         })
         .collect();
-    for edge in &graph.edges {
+    // layout-rs checks every edge it is given for a cycle by walking all
+    // paths (exponential on a chain of Choice diamonds), and re-checks the
+    // whole graph after each edge unless told not to. So its checks are
+    // turned off and the edges are handed over already acyclic, in
+    // topological order: then each of its reachability walks stops at once.
+    visual.dag.set_validate(false);
+    for (edge, reversed) in acyclic_order(graph) {
         let (Some(&from), Some(&to)) = (handles.get(edge.from), handles.get(edge.to)) else {
             continue;
         };
@@ -59,20 +65,19 @@ pub fn render(graph: &Graph) -> Result<String, String> {
         };
         let look = StyleAttr::new(Color::fast(colour), 2, None, 0, EDGE_FONT);
         let label = edge.label.as_deref().map(xml_safe).unwrap_or_default();
-        let arrow = Arrow::new(
-            LineEndKind::None,
-            LineEndKind::Arrow,
-            style,
-            &label,
-            &look,
-            &None,
-            &None,
-        );
+        // A reversed edge is drawn from its target, with the arrowhead at
+        // its start, so it still points the right way.
+        let (heads, from, to) = if reversed {
+            ((LineEndKind::Arrow, LineEndKind::None), to, from)
+        } else {
+            ((LineEndKind::None, LineEndKind::Arrow), from, to)
+        };
+        let arrow = Arrow::new(heads.0, heads.1, style, &label, &look, &None, &None);
         visual.add_edge(arrow, from, to);
     }
     let drawn = quietly(move || {
         let mut writer = SVGWriter::new();
-        visual.do_it(false, std::env::var_os("NOOPT").is_some(), false, &mut writer);
+        visual.do_it(false, false, false, &mut writer);
         writer.finalize()
     })
     .ok_or_else(|| "the layout engine (layout-rs) failed on this graph".to_owned())?;
@@ -80,6 +85,73 @@ pub fn render(graph: &Graph) -> Result<String, String> {
         "font-family: Times, serif;",
         "font-family: Helvetica, Arial, sans-serif;",
     ))
+}
+
+/// The edges of `graph` made acyclic and ordered for `layout-rs`: each
+/// with whether it must be drawn reversed (it closes a loop: it leads back
+/// to a node on the current path of a depth-first walk from Start), sorted
+/// by the topological position of the node it leaves once reversed (so no
+/// edge leaves a node before every edge into it is placed). Self-loops are
+/// kept as they are (layout-rs draws them apart).
+fn acyclic_order(graph: &Graph) -> Vec<(&super::Edge, bool)> {
+    let count = graph.nodes.len();
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, edge) in graph.edges.iter().enumerate() {
+        if let Some(list) = out_edges.get_mut(edge.from) {
+            list.push(i);
+        }
+    }
+    // Iterative depth-first walk, from each node not yet seen (Start first).
+    let mut state = vec![Visit::New; count];
+    let mut reversed = vec![false; graph.edges.len()];
+    let mut postorder = Vec::with_capacity(count);
+    for root in 0..count {
+        if state[root] != Visit::New {
+            continue;
+        }
+        state[root] = Visit::OnPath;
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            let Some(&edge_index) = out_edges[node].get(next) else {
+                state[node] = Visit::Done;
+                postorder.push(node);
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            let to = graph.edges[edge_index].to;
+            match state.get(to) {
+                Some(Visit::New) => {
+                    state[to] = Visit::OnPath;
+                    stack.push((to, 0));
+                }
+                Some(Visit::OnPath) if to != node => reversed[edge_index] = true,
+                _ => {}
+            }
+        }
+    }
+    let mut position = vec![0; count];
+    for (rank, &node) in postorder.iter().rev().enumerate() {
+        position[node] = rank;
+    }
+    let mut ordered: Vec<(&super::Edge, bool)> = graph.edges.iter().zip(reversed).collect();
+    ordered.sort_by_key(|(edge, reversed)| {
+        let from = if *reversed { edge.to } else { edge.from };
+        position.get(from).copied().unwrap_or(usize::MAX)
+    });
+    ordered
+}
+
+/// Where a node is in the depth-first walk of [`acyclic_order`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Visit {
+    /// Not reached yet.
+    New,
+    /// On the current path.
+    OnPath,
+    /// Finished.
+    Done,
 }
 
 /// The shape and look of a node.

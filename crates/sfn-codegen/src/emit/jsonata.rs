@@ -10,10 +10,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use sfn_lang::jsonata::{
-    Annotations, BinaryOp, Expr, ExprKind, Group, Lambda, ParamType, Path, RegexLiteral,
-    Signature, SignatureParam, SortTerm, Span, Stage, VarName,
+    Annotations, BinaryOp, Expr, ExprKind, Group, Lambda, ParamType, Path, RegexLiteral, Signature,
+    SignatureParam, SortTerm, Span, Stage, VarName,
 };
-
 
 /// A block rebuilding `e`, with the syntax module's items imported so that
 /// the constructors read as the tree they build.
@@ -52,7 +51,10 @@ fn string(s: &str) -> TokenStream {
 }
 
 fn span(s: Span) -> TokenStream {
-    let (a, b) = (Literal::usize_unsuffixed(s.start), Literal::usize_unsuffixed(s.end));
+    let (a, b) = (
+        Literal::usize_unsuffixed(s.start),
+        Literal::usize_unsuffixed(s.end),
+    );
     quote!(Span::new(#a, #b))
 }
 
@@ -327,9 +329,24 @@ mod tests {
         let parsed = sfn_lang::jsonata::parse(text).unwrap();
         let code = tree(&parsed).to_string();
         for needle in [
-            "Path", "predicates", "Sort", "Group", "focus", "index", "Parent", "Lambda",
-            "Signature", "Regex", "Transform", "Partial", "Placeholder", "Range", "Block",
-            "Condition", "Bind", "Negate",
+            "Path",
+            "predicates",
+            "Sort",
+            "Group",
+            "focus",
+            "index",
+            "Parent",
+            "Lambda",
+            "Signature",
+            "Regex",
+            "Transform",
+            "Partial",
+            "Placeholder",
+            "Range",
+            "Block",
+            "Condition",
+            "Bind",
+            "Negate",
         ] {
             assert!(code.contains(needle), "{needle} missing from {code}");
         }

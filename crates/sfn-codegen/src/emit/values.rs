@@ -404,11 +404,15 @@ pub(crate) fn jsonata_template(t: &Template) -> TokenStream {
                 let t = jsonata_template(t);
                 quote!((::std::string::String::from(#k), #t))
             });
-            quote!(__sfn::jsonata_flow::Template::Object(::std::vec![#(#members),*]))
+            quote!(__sfn::jsonata_flow::Template::Object(
+                ::std::vec![#(#members),*]
+            ))
         }
         Template::Array(items) => {
             let items = items.iter().map(jsonata_template);
-            quote!(__sfn::jsonata_flow::Template::Array(::std::vec![#(#items),*]))
+            quote!(__sfn::jsonata_flow::Template::Array(
+                ::std::vec![#(#items),*]
+            ))
         }
         Template::Jsonata(j) => {
             let e = jsonata_expression(j);

@@ -11,7 +11,9 @@
 //! reads (`$lookup($states, 'result')`) are left to run time.
 
 use super::Reader;
-use crate::ir::{Condition, Dynamic, DynamicString, Items, Jsonata, State, StateKind, Template, Wait};
+use crate::ir::{
+    Condition, Dynamic, DynamicString, Items, Jsonata, State, StateKind, Template, Wait,
+};
 use sfn_lang::jsonata::{Expr, ExprKind};
 
 /// What a field may read besides `input` and `context`.
@@ -44,7 +46,11 @@ impl Reader<'_> {
                 template(t, &field, allowed, &mut found);
             }
         };
-        visit(format!("{path}.Arguments"), state.io.parameters.as_ref(), NEITHER);
+        visit(
+            format!("{path}.Arguments"),
+            state.io.parameters.as_ref(),
+            NEITHER,
+        );
         visit(format!("{path}.Output"), state.io.output.as_ref(), own);
         visit(format!("{path}.Assign"), state.assign.as_ref(), own);
         let catch = match &state.kind {
@@ -58,8 +64,16 @@ impl Reader<'_> {
             error_output: true,
         };
         for (i, c) in catch.into_iter().flatten().enumerate() {
-            visit(format!("{path}.Catch[{i}].Output"), c.output.as_ref(), in_catch);
-            visit(format!("{path}.Catch[{i}].Assign"), c.assign.as_ref(), in_catch);
+            visit(
+                format!("{path}.Catch[{i}].Output"),
+                c.output.as_ref(),
+                in_catch,
+            );
+            visit(
+                format!("{path}.Catch[{i}].Assign"),
+                c.assign.as_ref(),
+                in_catch,
+            );
         }
         let mut exprs: Vec<(String, &'s Jsonata)> = Vec::new();
         let mut dynamic = |field: &str, d: Option<&'s Jsonata>| {

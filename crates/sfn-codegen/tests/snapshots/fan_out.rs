@@ -673,7 +673,8 @@ impl<T: Tasks> StateMachine<T> {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(
-                                    __sfn::StatesError::runtime(
+                                    __sfn::StatesError::new(
+                                        __sfn::error::names::RUNTIME,
                                         ::std::format!(
                                             "Map state input must be an array but was: {other}"
                                         ),

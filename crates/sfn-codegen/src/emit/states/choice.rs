@@ -111,7 +111,8 @@ fn jsonata_choice(
         .map(|(i, rule)| {
             let test = match &rule.condition {
                 Condition::Jsonata(j) => {
-                    let e = arm.jsonata_expression(&format!("CHOICE_{i}_CONDITION"), "Condition", j);
+                    let e =
+                        arm.jsonata_expression(&format!("CHOICE_{i}_CONDITION"), "Condition", j);
                     let field = format!("Choices[{i}]/Condition");
                     quote!(__sfn::jsonata_flow::condition(&#e, #field, states)?)
                 }
@@ -132,9 +133,14 @@ fn jsonata_choice(
             return ::core::result::Result::Err(__sfn::choice::no_choice_matched());
         }),
     };
+    // Literal `true`/`false` conditions read nothing.
+    let declare = choices
+        .iter()
+        .any(|rule| matches!(rule.condition, Condition::Jsonata(_)))
+        .then(|| quote!(let states = #states;));
     let pick = quote! {
         let rule: usize = {
-            let states = #states;
+            #declare
             #(#branches else)* #fallback
         };
     };

@@ -89,11 +89,7 @@ fn string_from(
         }
         DynamicString::Jsonata(j) => {
             let field = field.strip_suffix("Path").unwrap_or(field);
-            let e = arm.jsonata_expression(
-                &crate::emit::names::upper_snake_case(field),
-                field,
-                j,
-            );
+            let e = arm.jsonata_expression(&crate::emit::names::upper_snake_case(field), field, j);
             let states = arm.states(super::StatesExtra::None);
             return quote!(__sfn::jsonata_flow::string(&#e, #field, #states)?);
         }

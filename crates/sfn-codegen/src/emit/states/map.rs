@@ -35,7 +35,11 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
     // The items are read from the effective input, never moved out of it:
     // borrow the raw input that ResultPath needs afterwards.
     let borrow = keep_raw && arm.state.io.input_path == PathField::Default;
-    let effective = if borrow {
+    let effective = if arm.jsonata() && matches!(map.items, Items::Template(_)) {
+        // JSONata `Items` and `ItemSelector` read `$states.input`, the raw
+        // input, directly.
+        quote!()
+    } else if borrow {
         let data = arm.cx.data();
         quote!(let effective = &#data;)
     } else {
