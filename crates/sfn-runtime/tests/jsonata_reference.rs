@@ -394,3 +394,65 @@ fn jsonata_reference_cases() {
         );
     }
 }
+
+/// Inputs unlike the ones the cases were written for.
+fn odd_inputs() -> Vec<Value> {
+    [
+        serde_json::json!(null),
+        serde_json::json!(0),
+        serde_json::json!(""),
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!([[1, [2, [3]]], {"a": {"b": [null, true]}}, "x", -0.5]),
+        serde_json::json!({"Account": "x", "items": {"price": "1"}, "a": [{"b": []}]}),
+    ]
+    .iter()
+    .map(Value::from_json)
+    .chain([Value::Undefined])
+    .collect()
+}
+
+#[test]
+fn no_expression_panics_on_other_inputs() {
+    let cases = load_cases();
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let runner = std::thread::Builder::new()
+        .name("jsonata-odd-inputs".to_owned())
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let inputs = odd_inputs();
+            let mut panics = Vec::new();
+            let mut runs = 0;
+            for case in &cases {
+                let Ok(expr) = sfn_lang::jsonata::parse(&case.expr) else {
+                    continue;
+                };
+                let program = Program::new(expr);
+                let bindings: HashMap<String, Value> = case
+                    .bindings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect();
+                for input in &inputs {
+                    runs += 1;
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        let _ = program.evaluate(input, &bindings).map(|v| v.to_json());
+                    }));
+                    if outcome.is_err() {
+                        panics.push(format!("{} #{}: {}", case.file, case.index, case.expr));
+                    }
+                }
+            }
+            (runs, panics)
+        });
+    let joined = runner.map(std::thread::JoinHandle::join);
+    std::panic::set_hook(previous_hook);
+    let (runs, panics) = match joined {
+        Ok(Ok(r)) => r,
+        Ok(Err(_)) => panic!("the runner panicked outside an evaluation"),
+        Err(e) => panic!("cannot start the runner: {e}"),
+    };
+    println!("{runs} evaluations on odd inputs, {} panics", panics.len());
+    assert!(panics.is_empty(), "panics:\n{}", panics.join("\n"));
+}

@@ -246,12 +246,22 @@ fn type_of(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
     })
 }
 
+/// `$boolean`'s cast: the operators' one, except that every function is
+/// false (jsonata-js: `$boolean($uppercase)` is false while
+/// `$uppercase and true` is true).
+fn cast(v: &Value) -> Option<bool> {
+    match v {
+        Value::Function(_) => Some(false),
+        other => operators::boolean(other),
+    }
+}
+
 fn boolean(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
-    Ok(operators::boolean(&arg(&args, 0)).map_or(Value::Undefined, Value::Bool))
+    Ok(cast(&arg(&args, 0)).map_or(Value::Undefined, Value::Bool))
 }
 
 fn not(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
-    Ok(operators::boolean(&arg(&args, 0)).map_or(Value::Undefined, |b| Value::Bool(!b)))
+    Ok(cast(&arg(&args, 0)).map_or(Value::Undefined, |b| Value::Bool(!b)))
 }
 
 /// The keys of an object, or of all objects in an array (each once).
