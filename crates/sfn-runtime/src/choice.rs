@@ -42,7 +42,7 @@
 //! * **Timestamps compare as instants**: `2016-03-14T01:59:00Z` equals
 //!   `2016-03-14T02:59:00+01:00`, and fractional seconds count (to the
 //!   nanosecond). A value is a timestamp when
-//!   [`parse_timestamp`](sfn_lang::timestamp::parse_timestamp) accepts it (an
+//!   [`sfn_lang::timestamp::parse_timestamp`] accepts it (an
 //!   uppercase `T`, a required offset, `Z` for UTC), the profile AWS's Wait
 //!   state enforces in the corpus ("does not reference a valid ISO-8601 extended
 //!   offset date-time format string" for a missing offset, a space separator or

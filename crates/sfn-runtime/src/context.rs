@@ -6,7 +6,7 @@
 //! that change from state to state (`State`, `Task`, `Map`). Copying a
 //! context for a Map iteration or a task call therefore never copies
 //! `Execution.Input`. Paths evaluate against it through
-//! [`ContextObject`](crate::jsonpath::ContextObject): `$$.Execution.Input.x`
+//! [`ContextObject`]: `$$.Execution.Input.x`
 //! reads the shared part in place; only a path over the whole object (`$$`)
 //! builds the full document ([`Context::to_value`]). It is built once per
 //! execution from an [`ExecutionInfo`] and then updated in place as the

@@ -123,6 +123,33 @@ impl Shared {
 }
 
 /// A running (or ended) execution: see the [module](self) docs.
+///
+/// ```
+/// use serde_json::json;
+/// use sfn_runtime::ExecutionStatus;
+/// use std::sync::Arc;
+///
+/// sfn_runtime::asl!(mod slow, r#"{
+///   "StartAt": "Nap",
+///   "States": {"Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}
+/// }"#);
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let machine = Arc::new(slow::StateMachine::from_resources(sfn_runtime::Resources::new()));
+///
+/// let done = machine.start(json!({"n": 1}));
+/// assert!(done.id().ends_with(done.name()));
+/// assert_eq!(done.result().await, Ok(json!({"n": 1})));
+/// assert_eq!(done.status(), ExecutionStatus::Succeeded);
+///
+/// let stopped = machine.start(json!({"n": 2}));
+/// assert_eq!(stopped.status(), ExecutionStatus::Running);
+/// assert!(stopped.stop("Operator.Stop", "no longer needed"));
+/// assert_eq!(stopped.status(), ExecutionStatus::Aborted);
+/// assert_eq!(stopped.result().await.unwrap_err().error, "Operator.Stop");
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct ExecutionHandle {
     name: String,
@@ -196,7 +223,7 @@ impl ExecutionHandle {
 
     /// The execution's history so far, when the state machine's settings
     /// keep it (`Settings::record_history`; see
-    /// [`History`](crate::History)).
+    /// [`History`]).
     pub fn history(&self) -> Option<&History> {
         self.shared.history.as_ref()
     }

@@ -34,6 +34,112 @@ pub struct Expression {
     text: &'static str,
     program: Program,
     needs: Needs,
+    /// The expression as a plain lookup, when it is one.
+    lookup: Option<Lookup>,
+}
+
+/// An expression that only follows object keys from one root
+/// (`$states.input.order.id`, `$total`, `$states.context.Map.Item.Value`):
+/// read straight from the JSON, without converting anything. When the walk
+/// meets an array (where JSONata maps over the items) it gives up and the
+/// expression is evaluated in full.
+#[derive(Debug)]
+struct Lookup {
+    root: LookupRoot,
+    keys: Vec<String>,
+}
+
+#[derive(Debug)]
+enum LookupRoot {
+    Input,
+    Result,
+    ErrorOutput,
+    /// A member of `$states.context`.
+    Context(String),
+    /// A workflow variable.
+    Variable(String),
+}
+
+impl Lookup {
+    fn of(e: &sfn_lang::jsonata::Expr) -> Option<Lookup> {
+        use sfn_lang::jsonata::ExprKind;
+        if !e.ann.is_empty() {
+            return None;
+        }
+        let steps = match &e.kind {
+            ExprKind::Variable(v) if v != "states" => {
+                return Some(Lookup {
+                    root: LookupRoot::Variable(v.clone()),
+                    keys: Vec::new(),
+                });
+            }
+            ExprKind::Path(p) if !p.keep_singleton_array => &p.steps,
+            _ => return None,
+        };
+        let mut names = Vec::with_capacity(steps.len());
+        let (first, rest) = steps.split_first()?;
+        if !first.ann.is_empty() {
+            return None;
+        }
+        for step in rest {
+            match &step.kind {
+                ExprKind::Name(n) if step.ann.is_empty() => names.push(n.clone()),
+                _ => return None,
+            }
+        }
+        let ExprKind::Variable(v) = &first.kind else {
+            return None;
+        };
+        if v != "states" {
+            return Some(Lookup {
+                root: LookupRoot::Variable(v.clone()),
+                keys: names,
+            });
+        }
+        let mut names = names.into_iter();
+        let root = match names.next()?.as_str() {
+            "input" => LookupRoot::Input,
+            "result" => LookupRoot::Result,
+            "errorOutput" => LookupRoot::ErrorOutput,
+            "context" => LookupRoot::Context(names.next()?),
+            _ => return None,
+        };
+        Some(Lookup {
+            root,
+            keys: names.collect(),
+        })
+    }
+
+    /// `Some(Ok(value))`, `Some(Err(()))` for nothing (undefined), or `None`
+    /// when the expression must be evaluated in full.
+    fn read(&self, states: &States<'_>) -> Option<Result<Value, ()>> {
+        let start = match &self.root {
+            LookupRoot::Input => Some(states.input),
+            LookupRoot::Result => states.result,
+            LookupRoot::ErrorOutput => states.error_output,
+            LookupRoot::Context(member) => states.context.member(member),
+            // An unassigned name may be a library function: evaluate.
+            LookupRoot::Variable(name) => Some(states.variables.get(name)?),
+        };
+        let Some(mut at) = start else {
+            return Some(Err(()));
+        };
+        for key in &self.keys {
+            at = match at {
+                Value::Object(members) => match members.get(key) {
+                    Some(v) => v,
+                    None => return Some(Err(())),
+                },
+                Value::Array(_) => return None,
+                _ => return Some(Err(())),
+            };
+        }
+        // A number JSONata could not hold exactly is left to it.
+        if at.as_f64().is_some_and(|f| !f.is_finite()) {
+            return None;
+        }
+        Some(Ok(at.clone()))
+    }
 }
 
 impl Expression {
@@ -41,10 +147,12 @@ impl Expression {
     /// `expr` at build time.
     pub fn new(text: &'static str, expr: sfn_lang::jsonata::Expr) -> Expression {
         let needs = Needs::of(&expr);
+        let lookup = Lookup::of(&expr);
         Expression {
             text,
             program: Program::new(expr),
             needs,
+            lookup,
         }
     }
 
@@ -376,6 +484,13 @@ fn eval_expression(
     field: &str,
     bindings: &Bindings<'_>,
 ) -> Result<Value, StatesError> {
+    if let Some(lookup) = &expr.lookup {
+        match lookup.read(&bindings.states) {
+            Some(Ok(value)) => return Ok(value),
+            Some(Err(())) => return Err(failure(expr, field, "returned nothing (undefined).")),
+            None => {}
+        }
+    }
     bindings.needs.set(expr.needs);
     // `$` is the state's input, as `$states.input`.
     let input = if expr.needs.input {
@@ -625,5 +740,68 @@ mod tests {
             json!(["input", "context", "result"])
         );
         assert_eq!(expression(&e("a"), "Output", states).unwrap(), json!(1));
+    }
+
+    #[test]
+    fn plain_lookups_read_the_json_and_arrays_fall_back_to_jsonata() {
+        let e = |text: &'static str| Expression::new(text, sfn_lang::jsonata::parse(text).unwrap());
+        assert!(e("$states.input.a.b").lookup.is_some());
+        assert!(e("$total").lookup.is_some());
+        assert!(e("$states.context.Map.Item.Value").lookup.is_some());
+        assert!(e("$states.input.a[0]").lookup.is_none());
+        assert!(e("$states.input.a[]").lookup.is_none());
+        assert!(e("$states").lookup.is_none());
+        assert!(e("$states.input.a + 1").lookup.is_none());
+
+        let context = Context::new(&crate::context::ExecutionInfo {
+            id: "arn:x".into(),
+            name: "n".into(),
+            input: json!({}),
+            role_arn: "r".into(),
+            start_time: chrono::Utc::now(),
+            redrive_count: 0,
+            state_machine_id: "arn:m".into(),
+            state_machine_name: "m".into(),
+        });
+        let mut variables = VariableStore::new();
+        let mut assigned = Map::new();
+        assigned.insert("total".into(), json!([7]));
+        variables.assign(assigned).unwrap();
+        let input = json!({"a": {"b": [1]}, "items": [{"sku": "x"}, {"sku": "y"}], "n": null});
+        let states = States::new(&input, &context, &variables);
+        // Values are returned as they are, arrays included (as JSONata does).
+        assert_eq!(
+            expression(&e("$states.input.a.b"), "Output", states).unwrap(),
+            json!([1])
+        );
+        assert_eq!(
+            expression(&e("$total"), "Output", states).unwrap(),
+            json!([7])
+        );
+        assert_eq!(
+            expression(&e("$states.input.n"), "Output", states).unwrap(),
+            json!(null)
+        );
+        // Through an array, JSONata maps over the items.
+        assert_eq!(
+            expression(&e("$states.input.items.sku"), "Output", states).unwrap(),
+            json!(["x", "y"])
+        );
+        // Missing: nothing, with AWS's cause.
+        let missing = expression(&e("$states.input.a.c"), "Output/x", states).unwrap_err();
+        assert_eq!(
+            missing.cause.as_deref(),
+            Some(
+                "The JSONata expression '$states.input.a.c' specified for the field 'Output/x' returned nothing (undefined)."
+            )
+        );
+        // An unassigned name is a library function: an unsupported result.
+        let function = expression(&e("$sum"), "Output", states).unwrap_err();
+        assert!(
+            function
+                .cause
+                .unwrap_or_default()
+                .ends_with("returned an unsupported result type.")
+        );
     }
 }

@@ -62,3 +62,19 @@ pub mod __private {
     pub use std::sync::LazyLock;
     pub use tracing::Instrument;
 }
+
+/// Guides: the Markdown files of the repository's `docs/` folder, included
+/// here so that `cargo test -p sfn-runtime --doc` compiles and runs their
+/// examples.
+pub mod guide {
+    #[doc = include_str!("../../../docs/retry-and-catch.md")]
+    pub mod retry_and_catch {}
+    #[doc = include_str!("../../../docs/map.md")]
+    pub mod map {}
+    #[doc = include_str!("../../../docs/task-tokens.md")]
+    pub mod task_tokens {}
+    #[doc = include_str!("../../../docs/testing.md")]
+    pub mod testing {}
+    #[doc = include_str!("../../../docs/jsonata.md")]
+    pub mod jsonata {}
+}

@@ -48,6 +48,38 @@ pub trait Workflow: Send + Sync + 'static {
 
 /// The workflows that `startExecution` Tasks may start, by state machine
 /// name (a cheap handle: `Clone` shares the registry).
+///
+/// ```
+/// use serde_json::json;
+/// use sfn_runtime::{Resources, Settings, StateMachines};
+/// use std::sync::Arc;
+///
+/// sfn_runtime::asl!(mod child, r#"{
+///   "StartAt": "Double",
+///   "States": {"Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, $.n)"}, "End": true}}
+/// }"#);
+/// sfn_runtime::asl!(mod parent, r#"{
+///   "StartAt": "RunChild",
+///   "States": {
+///     "RunChild": {
+///       "Type": "Task",
+///       "Resource": "arn:aws:states:::states:startExecution.sync:2",
+///       "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input.$": "$"},
+///       "OutputPath": "$.Output",
+///       "End": true
+///     }
+///   }
+/// }"#);
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let machines = StateMachines::new();
+/// machines.register("child", Arc::new(child::StateMachine::from_resources(Resources::new())));
+/// let settings = Settings { state_machines: machines, ..Settings::default() };
+/// let machine = parent::StateMachine::from_resources(Resources::new()).with_settings(settings);
+/// assert_eq!(machine.run(json!({"n": 21})).await.unwrap(), json!({"n": 42}));
+/// # }
+/// ```
 #[derive(Clone, Default)]
 pub struct StateMachines {
     by_name: Arc<RwLock<HashMap<String, Arc<dyn Workflow>>>>,

@@ -29,6 +29,38 @@ use crate::nested::StateMachines;
 /// What a Task handler sees besides its input: which state is running,
 /// which Resource it names, how many times it was retried, and the whole
 /// context object (`$$`).
+///
+/// ```
+/// use serde_json::{Value, json};
+/// use sfn_runtime::{TaskContext, TaskError};
+///
+/// sfn_runtime::asl!(mod hello, r#"{
+///   "StartAt": "Greet",
+///   "States": {"Greet": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greet", "End": true}}
+/// }"#);
+///
+/// struct Greeter;
+///
+/// impl hello::Tasks for Greeter {
+///     async fn greet(&self, _input: Value, ctx: TaskContext) -> Result<Value, TaskError> {
+///         Ok(json!({
+///             "state": ctx.state_name(),
+///             "resource": ctx.resource(),
+///             "attempt": ctx.retry_count(),
+///             "execution": ctx.context_member("Execution").map(|e| e["Name"].clone()),
+///         }))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let out = hello::StateMachine::new(Greeter).run(json!({})).await.unwrap();
+/// assert_eq!(out["state"], "Greet");
+/// assert_eq!(out["resource"], "arn:aws:lambda:us-east-1:123456789012:function:Greet");
+/// assert_eq!(out["attempt"], 0);
+/// assert!(out["execution"].is_string());
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct TaskContext {
     state_name: String,
@@ -130,6 +162,35 @@ impl TaskContext {
 /// The error a handler returns: an error name and a cause, as a Lambda
 /// function or a service would report them (`Lambda.Unknown`,
 /// `MyError`, ...).
+///
+/// An error that no `Retry` or `Catch` handles fails the execution with the
+/// same name and cause:
+///
+/// ```
+/// use serde_json::{Value, json};
+/// use sfn_runtime::{TaskContext, TaskError};
+///
+/// sfn_runtime::asl!(mod hello, r#"{
+///   "StartAt": "Greet",
+///   "States": {"Greet": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Greet", "End": true}}
+/// }"#);
+///
+/// struct Broken;
+///
+/// impl hello::Tasks for Broken {
+///     async fn greet(&self, _input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+///         Err(TaskError::new("Greeter.Unavailable", "try again later"))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let err = hello::StateMachine::new(Broken).run(json!({})).await.unwrap_err();
+/// assert_eq!(err.error, "Greeter.Unavailable");
+/// assert_eq!(err.cause.as_deref(), Some("try again later"));
+/// assert_eq!(TaskError::without_cause("E").to_string(), "E");
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskError {
     /// The error name that `Retry` and `Catch` match with `ErrorEquals`.
@@ -238,11 +299,22 @@ type Handler = Arc<dyn Fn(Value, TaskContext) -> HandlerFuture + Send + Sync>;
 /// ```
 /// use sfn_runtime::{Resources, TaskContext, TaskError};
 ///
+/// sfn_runtime::asl!(mod echo, r#"{
+///   "StartAt": "Echo",
+///   "States": {"Echo": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo", "End": true}}
+/// }"#);
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
 /// let resources = Resources::new()
 ///     .handler("arn:aws:lambda:us-east-1:123456789012:function:Echo",
 ///              |input: serde_json::Value, _ctx: TaskContext| async move { Ok(input) })
 ///     .handler("arn:aws:lambda:us-east-1:123456789012:function:Fail",
 ///              |_input, _ctx| async move { Err(TaskError::new("MyError", "the cause")) });
+///
+/// let machine = echo::StateMachine::from_resources(resources);
+/// assert_eq!(machine.run(serde_json::json!({"a": 1})).await.unwrap(), serde_json::json!({"a": 1}));
+/// # }
 /// ```
 #[derive(Clone, Default)]
 pub struct Resources {

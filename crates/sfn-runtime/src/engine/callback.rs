@@ -54,6 +54,45 @@ use crate::task::{TaskContext, TaskError};
 /// Where answers for task tokens are sent: a cheap handle (`Clone` shares
 /// it) that any task or thread may hold. A state machine's executions find
 /// it in their [`Settings`](super::Settings) (`Settings::task_tokens`).
+///
+/// ```
+/// use serde_json::{Value, json};
+/// use sfn_runtime::{Settings, TaskContext, TaskError, TaskTokens};
+///
+/// sfn_runtime::asl!(mod callback, r#"{
+///   "StartAt": "Ask",
+///   "States": {"Ask": {
+///     "Type": "Task",
+///     "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+///     "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody.$": "$$.Task.Token"},
+///     "End": true
+///   }}
+/// }"#);
+///
+/// /// Answers at once, as a queue consumer would later.
+/// struct Queue(TaskTokens);
+///
+/// impl callback::Tasks for Queue {
+///     async fn ask(&self, input: Value, ctx: TaskContext) -> Result<Value, TaskError> {
+///         let token = ctx.task_token().unwrap_or_default();
+///         assert_eq!(input["MessageBody"], token);
+///         self.0
+///             .send_task_success(token, json!({"answer": 42}))
+///             .map_err(|e| TaskError::new("Queue.Error", e.to_string()))?;
+///         Ok(json!({"MessageId": "m-1"})) // not the task's result
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let tokens = TaskTokens::new();
+/// let settings = Settings { task_tokens: tokens.clone(), ..Settings::default() };
+/// let machine = callback::StateMachine::new(Queue(tokens.clone())).with_settings(settings);
+/// assert_eq!(machine.run(json!({})).await.unwrap(), json!({"answer": 42}));
+/// assert_eq!(tokens.waiting(), 0);
+/// assert!(tokens.send_task_heartbeat("no-such-token").is_err());
+/// # }
+/// ```
 #[derive(Clone, Default)]
 pub struct TaskTokens {
     waiting: Arc<Mutex<HashMap<String, Waiting>>>,

@@ -60,6 +60,32 @@ const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
 
 /// Settings of a runtime. The defaults are AWS's.
+///
+/// ```
+/// use serde_json::json;
+/// use sfn_runtime::{Settings, StateObserver};
+/// use std::sync::{Arc, Mutex};
+///
+/// sfn_runtime::asl!(mod two, r#"{
+///   "StartAt": "A",
+///   "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}
+/// }"#);
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let entered = Arc::new(Mutex::new(Vec::new()));
+/// let log = Arc::clone(&entered);
+/// let settings = Settings {
+///     on_state_entered: Some(StateObserver::new(move |name| log.lock().unwrap().push(name.to_owned()))),
+///     record_history: true,
+///     ..Settings::default()
+/// };
+/// assert_eq!(settings.inline_map_concurrency_cap, 40);
+/// let machine = two::StateMachine::from_resources(sfn_runtime::Resources::new()).with_settings(settings);
+/// machine.run(json!({})).await.unwrap();
+/// assert_eq!(*entered.lock().unwrap(), ["A", "B"]);
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// How many Map items run at once when `MaxConcurrency` is 0 or absent.

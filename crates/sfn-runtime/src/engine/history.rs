@@ -116,6 +116,29 @@ struct Recorded {
 
 /// The recorded events of one execution (a cheap handle: `Clone` shares
 /// them).
+///
+/// ```
+/// use serde_json::json;
+/// use sfn_runtime::Settings;
+/// use std::sync::Arc;
+///
+/// sfn_runtime::asl!(mod hello, r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let settings = Settings { record_history: true, ..Settings::default() };
+/// let machine = Arc::new(hello::StateMachine::from_resources(sfn_runtime::Resources::new()).with_settings(settings));
+/// let handle = machine.start(json!({"x": 1}));
+/// handle.result().await.unwrap();
+///
+/// let history = handle.history().unwrap();
+/// let types: Vec<_> = history.events().iter().map(|e| e.event_type.to_string()).collect();
+/// assert_eq!(types, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+/// let json = history.to_json();
+/// assert_eq!(json["events"][1]["stateEnteredEventDetails"]["name"], "A");
+/// assert_eq!(json["events"][1]["previousEventId"], 1);
+/// # }
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct History {
     recorded: Arc<Mutex<Recorded>>,
