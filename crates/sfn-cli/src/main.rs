@@ -2,7 +2,7 @@
 //! Rust code generated for them, and draw them.
 //!
 //! Each subcommand lives in its own module: [`check`] (`sfn check`, and
-//! the loading that the others share), [`gen`](r#gen) (`sfn gen`) and [`graph`]
+//! the loading that the others share), `gen` (`sfn gen`) and [`graph`]
 //! (`sfn graph`, with one module per output format).
 
 #![forbid(unsafe_code)]

@@ -346,3 +346,68 @@ async fn jsonpath_and_jsonata_states_share_variables() {
         .unwrap();
     assert_eq!(output, json!({"sum": 24, "scaled": [3, 6, 15], "max": 15}));
 }
+
+sfn_macros::asl!(
+    /// Parallel with Arguments, and expressions in TimeoutSeconds and the
+    /// Map's tolerance.
+    pub mod fields,
+    {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Arguments": {"n": "{% $states.input.n * 10 %}"},
+                "Branches": [
+                    {"StartAt": "Half", "States": {"Half": {"Type": "Pass", "Output": "{% $states.input.n / 2 %}", "End": true}}},
+                    {"StartAt": "Slow", "States": {"Slow": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Slow",
+                        "TimeoutSeconds": "{% $states.input.n > 100 ? 5 : 60 %}",
+                        "End": true
+                    }}}
+                ],
+                "Output": {"half": "{% $states.result[0] %}", "slow": "{% $states.result[1] %}"},
+                "Catch": [{"ErrorEquals": ["States.Timeout"], "Output": {"timedOut": "{% $states.errorOutput.Error %}"}, "Next": "Done"}],
+                "Next": "Tolerant"
+            },
+            "Tolerant": {
+                "Type": "Map",
+                "Items": "{% [1, 2, 3, 4] %}",
+                "ToleratedFailurePercentage": "{% $states.input.half > 10 ? 100 : 0 %}",
+                "ItemProcessor": {"StartAt": "Odd", "States": {
+                    "Odd": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input % 2 = 1 %}", "Next": "Bad"}], "Default": "Good"},
+                    "Bad": {"Type": "Fail", "Error": "Odd"},
+                    "Good": {"Type": "Succeed"}
+                }},
+                "Output": "{% $count($states.result[$type($) = 'number']) %}",
+                "Next": "Done"
+            },
+            "Done": {"Type": "Succeed"}
+        }
+    }
+);
+
+struct Slow;
+
+impl fields::Tasks for Slow {
+    async fn slow(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        Ok(input["n"].clone())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn parallel_arguments_and_expressions_in_timeouts_and_tolerance() {
+    let machine = fields::StateMachine::new(Slow);
+    // n = 3: the branches get n = 30; Slow's timeout is 60 s, it answers in
+    // 30; half is 15 > 10, so the Map tolerates its two odd items.
+    let output = machine.run(json!({"n": 3})).await.unwrap();
+    assert_eq!(output, json!(2));
+    // n = 11: the branches get 110; the timeout is 5 s and the Catch takes it.
+    let output = machine.run(json!({"n": 11})).await.unwrap();
+    assert_eq!(output, json!({"timedOut": "States.Timeout"}));
+    // n = 1: half is 5, no failure is tolerated.
+    let error = machine.run(json!({"n": 1})).await.unwrap_err();
+    assert_eq!(error.error, "States.ExceedToleratedFailureThreshold");
+}

@@ -59,12 +59,13 @@ pub(crate) fn comment_text(comment: &str) -> String {
 /// The lints generated code opts out of. Clippy's advice is for hand-written
 /// code (generated code may well have a long function or a needless
 /// `return`), paths are fully qualified on purpose (user code around an
-/// `include!` may shadow prelude names), and the items are `pub` whatever
-/// the visibility the user gives the module.
+/// `include!` may shadow prelude names), the items are `pub` whatever
+/// the visibility the user gives the module, and a program need not use all
+/// of them (`DEFINITION`, `with_settings`, ...).
 pub(crate) fn allow_lints() -> TokenStream {
     quote! {
         #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-        #[allow(unused_qualifications, unreachable_pub)]
+        #[allow(unused_qualifications, unreachable_pub, dead_code)]
     }
 }
 

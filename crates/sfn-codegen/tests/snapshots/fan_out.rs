@@ -2,7 +2,7 @@
 use ::sfn_runtime::__private as __sfn;
 /// The Amazon States Language definition this module was generated from.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const DEFINITION: &str = r#"{
   "Comment": "Task with Retry and Catch, Parallel branches and an inline Map",
   "StartAt": "Fetch",
@@ -51,7 +51,7 @@ pub const DEFINITION: &str = r#"{
 "#;
 /// The name of the state machine, `fan_out`: `$$.StateMachine.Name` of its executions.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const NAME: &str = "fan_out";
 /// The states of the top level of `fan_out`, in file order.
 ///
@@ -60,7 +60,7 @@ pub const NAME: &str = "fan_out";
 /// Task with Retry and Catch, Parallel branches and an inline Map
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum State {
     /// `Fetch`: a Task state.
     Fetch,
@@ -70,7 +70,7 @@ pub enum State {
     Failed,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl State {
     /// Every state, in file order.
     pub const ALL: [State; 3] = [State::Fetch, State::Both, State::Failed];
@@ -95,7 +95,7 @@ impl State {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for State {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -106,13 +106,13 @@ impl ::core::fmt::Display for State {
 /// A value is the position of an execution in this scope: plain data (`Copy`, named by [`BothBranch0::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum BothBranch0 {
     /// `Each`: a Map state.
     Each,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl BothBranch0 {
     /// Every state, in file order.
     pub const ALL: [BothBranch0; 1] = [BothBranch0::Each];
@@ -133,7 +133,7 @@ impl BothBranch0 {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for BothBranch0 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -144,13 +144,13 @@ impl ::core::fmt::Display for BothBranch0 {
 /// A value is the position of an execution in this scope: plain data (`Copy`, named by [`EachProcessor::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum EachProcessor {
     /// `Price`: a Task state.
     Price,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl EachProcessor {
     /// Every state, in file order.
     pub const ALL: [EachProcessor; 1] = [EachProcessor::Price];
@@ -171,7 +171,7 @@ impl EachProcessor {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for EachProcessor {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -182,13 +182,13 @@ impl ::core::fmt::Display for EachProcessor {
 /// A value is the position of an execution in this scope: plain data (`Copy`, named by [`BothBranch1::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum BothBranch1 {
     /// `Count`: a Pass state.
     Count,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl BothBranch1 {
     /// Every state, in file order.
     pub const ALL: [BothBranch1; 1] = [BothBranch1::Count];
@@ -209,7 +209,7 @@ impl BothBranch1 {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for BothBranch1 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -222,7 +222,7 @@ impl ::core::fmt::Display for BothBranch1 {
 /// ([`StateMachine::new`]), or use [`StateMachine::from_resources`] to
 /// call handlers registered by Resource string.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
     /// The Task state `Fetch` (Resource `arn:aws:states:::lambda:invoke`).
     ///
@@ -247,7 +247,7 @@ pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
 }
 /// Calls the handler registered for each Task state's Resource.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl Tasks for ::sfn_runtime::Resources {
     fn fetch(
         &self,
@@ -282,20 +282,20 @@ impl Tasks for ::sfn_runtime::Resources {
 ///
 /// Task with Retry and Catch, Parallel branches and an inline Map
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub struct StateMachine<T = ::sfn_runtime::Resources> {
     tasks: T,
     settings: ::std::sync::Arc<__sfn::Settings>,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T> ::core::fmt::Debug for StateMachine<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("StateMachine").field("name", &NAME).finish_non_exhaustive()
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> StateMachine<T> {
     /// A state machine whose Task states call `tasks`.
     pub fn new(tasks: T) -> Self {
@@ -846,7 +846,7 @@ impl<T: Tasks> StateMachine<T> {
 /// A state machine that a `states:startExecution` Task of another
 /// workflow can start (see `Settings::state_machines`).
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     fn start_execution(
         self: ::std::sync::Arc<Self>,
@@ -856,7 +856,7 @@ impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl StateMachine<::sfn_runtime::Resources> {
     /// A state machine whose Task states call the handlers registered
     /// in `resources` for their Resource strings.

@@ -2,7 +2,7 @@
 use ::sfn_runtime::__private as __sfn;
 /// The Amazon States Language definition this module was generated from.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const DEFINITION: &str = r#"{
   "Comment": "A JSONata workflow: Arguments, Output, Assign, a Condition and a Catch.",
   "QueryLanguage": "JSONata",
@@ -29,7 +29,7 @@ pub const DEFINITION: &str = r#"{
 "#;
 /// The name of the state machine, `jsonata`: `$$.StateMachine.Name` of its executions.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const NAME: &str = "jsonata";
 /// The states of the top level of `jsonata`, in file order.
 ///
@@ -38,7 +38,7 @@ pub const NAME: &str = "jsonata";
 /// A JSONata workflow: Arguments, Output, Assign, a Condition and a Catch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum State {
     /// `Quote`: a Task state.
     Quote,
@@ -50,7 +50,7 @@ pub enum State {
     Rejected,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl State {
     /// Every state, in file order.
     pub const ALL: [State; 4] = [
@@ -82,7 +82,7 @@ impl State {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for State {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -95,7 +95,7 @@ impl ::core::fmt::Display for State {
 /// ([`StateMachine::new`]), or use [`StateMachine::from_resources`] to
 /// call handlers registered by Resource string.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
     /// The Task state `Quote` (Resource `arn:aws:lambda:us-east-1:123456789012:function:Quote`).
     ///
@@ -110,7 +110,7 @@ pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
 }
 /// Calls the handler registered for each Task state's Resource.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl Tasks for ::sfn_runtime::Resources {
     fn quote(
         &self,
@@ -131,20 +131,20 @@ impl Tasks for ::sfn_runtime::Resources {
 ///
 /// A JSONata workflow: Arguments, Output, Assign, a Condition and a Catch.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub struct StateMachine<T = ::sfn_runtime::Resources> {
     tasks: T,
     settings: ::std::sync::Arc<__sfn::Settings>,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T> ::core::fmt::Debug for StateMachine<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("StateMachine").field("name", &NAME).finish_non_exhaustive()
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> StateMachine<T> {
     /// A state machine whose Task states call `tasks`.
     pub fn new(tasks: T) -> Self {
@@ -593,7 +593,7 @@ impl<T: Tasks> StateMachine<T> {
 /// A state machine that a `states:startExecution` Task of another
 /// workflow can start (see `Settings::state_machines`).
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     fn start_execution(
         self: ::std::sync::Arc<Self>,
@@ -603,7 +603,7 @@ impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl StateMachine<::sfn_runtime::Resources> {
     /// A state machine whose Task states call the handlers registered
     /// in `resources` for their Resource strings.

@@ -2,7 +2,7 @@
 use ::sfn_runtime::__private as __sfn;
 /// The Amazon States Language definition this module was generated from.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const DEFINITION: &str = r#"{
   "Comment": "Order Processing Workflow",
   "StartAt": "ValidateOrder",
@@ -141,7 +141,7 @@ pub const DEFINITION: &str = r#"{
 "#;
 /// The name of the state machine, `order_processing`: `$$.StateMachine.Name` of its executions.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub const NAME: &str = "order_processing";
 /// The states of the top level of `order_processing`, in file order.
 ///
@@ -150,7 +150,7 @@ pub const NAME: &str = "order_processing";
 /// Order Processing Workflow
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum State {
     /// `ValidateOrder`: a Task state.
     ValidateOrder,
@@ -178,7 +178,7 @@ pub enum State {
     NotifyFailure,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl State {
     /// Every state, in file order.
     pub const ALL: [State; 12] = [
@@ -236,7 +236,7 @@ impl State {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for State {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -247,13 +247,13 @@ impl ::core::fmt::Display for State {
 /// A value is the position of an execution in this scope: plain data (`Copy`, named by [`PrepareShipmentBranch0::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum PrepareShipmentBranch0 {
     /// `UpdateInventory`: a Task state.
     UpdateInventory,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl PrepareShipmentBranch0 {
     /// Every state, in file order.
     pub const ALL: [PrepareShipmentBranch0; 1] = [
@@ -278,7 +278,7 @@ impl PrepareShipmentBranch0 {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for PrepareShipmentBranch0 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -289,13 +289,13 @@ impl ::core::fmt::Display for PrepareShipmentBranch0 {
 /// A value is the position of an execution in this scope: plain data (`Copy`, named by [`PrepareShipmentBranch1::name`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub enum PrepareShipmentBranch1 {
     /// `GenerateInvoice`: a Task state.
     GenerateInvoice,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl PrepareShipmentBranch1 {
     /// Every state, in file order.
     pub const ALL: [PrepareShipmentBranch1; 1] = [
@@ -320,7 +320,7 @@ impl PrepareShipmentBranch1 {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl ::core::fmt::Display for PrepareShipmentBranch1 {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.name())
@@ -333,7 +333,7 @@ impl ::core::fmt::Display for PrepareShipmentBranch1 {
 /// ([`StateMachine::new`]), or use [`StateMachine::from_resources`] to
 /// call handlers registered by Resource string.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
     /// The Task state `ValidateOrder` (Resource `arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder`).
     ///
@@ -438,7 +438,7 @@ pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
 }
 /// Calls the handler registered for each Task state's Resource.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl Tasks for ::sfn_runtime::Resources {
     fn validate_order(
         &self,
@@ -565,20 +565,20 @@ impl Tasks for ::sfn_runtime::Resources {
 ///
 /// Order Processing Workflow
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub struct StateMachine<T = ::sfn_runtime::Resources> {
     tasks: T,
     settings: ::std::sync::Arc<__sfn::Settings>,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T> ::core::fmt::Debug for StateMachine<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("StateMachine").field("name", &NAME).finish_non_exhaustive()
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> StateMachine<T> {
     /// A state machine whose Task states call `tasks`.
     pub fn new(tasks: T) -> Self {
@@ -1408,7 +1408,7 @@ impl<T: Tasks> StateMachine<T> {
 /// A state machine that a `states:startExecution` Task of another
 /// workflow can start (see `Settings::state_machines`).
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     fn start_execution(
         self: ::std::sync::Arc<Self>,
@@ -1418,7 +1418,7 @@ impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
     }
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
 impl StateMachine<::sfn_runtime::Resources> {
     /// A state machine whose Task states call the handlers registered
     /// in `resources` for their Resource strings.
