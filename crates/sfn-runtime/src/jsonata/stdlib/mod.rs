@@ -37,3 +37,16 @@ pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
         .flat_map(|t| t.iter())
         .find(|b| b.name == name)
 }
+
+/// Evaluates a JSONata expression over `{}` for the library's tests:
+/// `Ok(None)` for undefined, the error code on failure.
+#[cfg(test)]
+pub(crate) fn run_on_empty_object(expr: &str) -> Result<Option<serde_json::Value>, String> {
+    let parsed = sfn_lang::jsonata::parse(expr).map_err(|e| format!("parse: {e}"))?;
+    let program = crate::jsonata::Program::new(parsed);
+    let input = crate::jsonata::Value::from_json(&serde_json::json!({}));
+    let out = program
+        .evaluate(&input, &std::collections::HashMap::new())
+        .map_err(|e| e.code.to_owned())?;
+    out.to_json().map_err(|_| "unsupported".to_owned())
+}

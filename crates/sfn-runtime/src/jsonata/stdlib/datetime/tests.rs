@@ -782,16 +782,7 @@ fn calendar_round_trip() {
     assert_eq!(civil_from_days(17_613), (2018, 3, 23));
 }
 
-/// Evaluates a JSONata expression over `{}` (Ok(None) for undefined).
-fn run(expr: &str) -> Result<Option<serde_json::Value>, String> {
-    let parsed = sfn_lang::jsonata::parse(expr).map_err(|e| format!("parse: {e}"))?;
-    let program = crate::jsonata::Program::new(parsed);
-    let input = Value::from_json(&serde_json::json!({}));
-    let out = program
-        .evaluate(&input, &std::collections::HashMap::new())
-        .map_err(|e| e.code.to_owned())?;
-    out.to_json().map_err(|_| "unsupported".to_owned())
-}
+use crate::jsonata::stdlib::run_on_empty_object as run;
 
 #[test]
 fn through_the_evaluator() {

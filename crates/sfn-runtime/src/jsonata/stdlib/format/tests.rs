@@ -275,16 +275,7 @@ fn no_hang_on_zero_or_negative_exponent() {
     assert_eq!(fmt(-12345.0, "0.0e0"), "-1.2e4");
 }
 
-/// Evaluates a JSONata expression over `{}` (Ok(None) for undefined).
-fn run(expr: &str) -> Result<Option<serde_json::Value>, String> {
-    let parsed = sfn_lang::jsonata::parse(expr).map_err(|e| format!("parse: {e}"))?;
-    let program = crate::jsonata::Program::new(parsed);
-    let input = Value::from_json(&serde_json::json!({}));
-    let out = program
-        .evaluate(&input, &std::collections::HashMap::new())
-        .map_err(|e| e.code.to_owned())?;
-    out.to_json().map_err(|_| "unsupported".to_owned())
-}
+use crate::jsonata::stdlib::run_on_empty_object as run;
 
 #[test]
 fn through_the_evaluator() {
