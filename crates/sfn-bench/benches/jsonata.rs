@@ -103,12 +103,22 @@ fn jsonata(c: &mut Criterion) {
         loop_jsonata::StateMachine::new(()),
         loop_jsonpath::StateMachine::new(()),
     );
-    assert_eq!(rt.block_on(a.run(json!({}))).unwrap(), json!({"total": expected_total}));
-    assert_eq!(rt.block_on(b.run(json!({}))).unwrap(), json!({"total": expected_total}));
+    assert_eq!(
+        rt.block_on(a.run(json!({}))).unwrap(),
+        json!({"total": expected_total})
+    );
+    assert_eq!(
+        rt.block_on(b.run(json!({}))).unwrap(),
+        json!({"total": expected_total})
+    );
     let mut group = c.benchmark_group("loop_10k");
     group.sample_size(10);
-    group.bench_function("jsonata", |bench| bench.iter(|| rt.block_on(a.run(json!({})))));
-    group.bench_function("jsonpath", |bench| bench.iter(|| rt.block_on(b.run(json!({})))));
+    group.bench_function("jsonata", |bench| {
+        bench.iter(|| rt.block_on(a.run(json!({}))))
+    });
+    group.bench_function("jsonpath", |bench| {
+        bench.iter(|| rt.block_on(b.run(json!({}))))
+    });
     group.finish();
 
     let input = lines();
@@ -121,7 +131,10 @@ fn jsonata(c: &mut Criterion) {
         rt.block_on(a.run(input.clone())).unwrap(),
         json!({"count": 1000, "total": expected})
     );
-    assert_eq!(rt.block_on(b.run(input.clone())).unwrap(), json!({"count": 1000}));
+    assert_eq!(
+        rt.block_on(b.run(input.clone())).unwrap(),
+        json!({"count": 1000})
+    );
     let mut group = c.benchmark_group("map_1k");
     group.sample_size(10);
     group.bench_function("jsonata", |bench| {

@@ -11,7 +11,7 @@
 //! # Time
 //!
 //! Executions of the generated workflows run on a current-thread tokio
-//! runtime with paused time ([`sfn_runtime`]): `retry_catch`'s
+//! runtime with paused time ([`sfn_runtime()`]): `retry_catch`'s
 //! `IntervalSeconds: 1` (the ASL minimum) then passes instantly instead of
 //! sleeping 2 000 s, as the peers override the wait to 0. The engine polls
 //! Map iterations and Parallel branches together on the current task (it
@@ -60,46 +60,63 @@ pub struct Workload {
     pub manifest: Value,
 }
 
-/// Reads a JSON file, panicking with its path on failure.
-fn load(path: &Path) -> Value {
+/// Reads a JSON file; the error names the file.
+fn read_json(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
 impl Workload {
-    /// Loads workload `name` from `dir` (a `workloads` folder).
+    /// Loads workload `name` from `dir` (a `workloads` folder), panicking
+    /// with the reason when a file is missing or malformed (see
+    /// [`Workload::try_load`]).
     pub fn load(dir: &Path, name: &'static str) -> Self {
-        let manifest = load(&dir.join("manifest.json"))[name].clone();
+        Self::try_load(dir, name).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Loads workload `name` from `dir` (a `workloads` folder); the error
+    /// says which file is missing or malformed.
+    pub fn try_load(dir: &Path, name: &'static str) -> Result<Self, String> {
+        let manifest = read_json(&dir.join("manifest.json"))?[name].clone();
         let transitions = manifest["transitions"]
             .as_u64()
-            .unwrap_or_else(|| panic!("manifest.json has no transitions for {name}"));
-        Workload {
+            .ok_or_else(|| format!("manifest.json has no transitions for {name}"))?;
+        Ok(Workload {
             name,
-            input: load(&dir.join(format!("{name}.input.json"))),
-            expected: load(&dir.join(format!("{name}.expected.json"))),
+            input: read_json(&dir.join(format!("{name}.input.json")))?,
+            expected: read_json(&dir.join(format!("{name}.expected.json")))?,
             transitions,
             manifest,
+        })
+    }
+
+    /// `None` when `output` is exactly the expected output (JSON value
+    /// equality); otherwise a message showing both values (shortened).
+    pub fn mismatch(&self, engine: &str, output: &Value) -> Option<String> {
+        if output == &self.expected {
+            return None;
         }
+        let shorten = |v: &Value| v.to_string().chars().take(600).collect::<String>();
+        Some(format!(
+            "{engine} gave the wrong output for {}:\n  got      {}\n  expected {}",
+            self.name,
+            shorten(output),
+            shorten(&self.expected)
+        ))
     }
 
     /// Panics, showing both values, unless `output` is exactly the
-    /// expected output (JSON value equality).
+    /// expected output (see [`Workload::mismatch`]).
     pub fn check(&self, engine: &str, output: &Value) {
-        if output != &self.expected {
-            let shorten = |v: &Value| v.to_string().chars().take(600).collect::<String>();
-            panic!(
-                "{engine} gave the wrong output for {}:\n  got      {}\n  expected {}",
-                self.name,
-                shorten(output),
-                shorten(&self.expected)
-            );
+        if let Some(message) = self.mismatch(engine, output) {
+            panic!("{message}");
         }
     }
 }
 
 /// The runtime the generated workflows run on: current-thread, time
-/// enabled and paused (see the [crate](crate) docs).
+/// enabled and paused (see the [crate] docs).
 pub fn sfn_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_time()
