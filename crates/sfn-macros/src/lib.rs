@@ -26,10 +26,17 @@ use sfn_codegen::{Failure, ModuleSpec, Options, Severity};
 
 /// Compiles an Amazon States Language definition into a module.
 ///
-/// ```ignore
-/// sfn_runtime::asl!(pub mod hello, r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#);
+/// ```
+/// sfn_runtime::asl!(pub mod hello, r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"hello","End":true}}}"#);
 /// // or the JSON written as tokens; each error then points at its token:
 /// sfn_runtime::asl!(pub mod hi, { "StartAt": "A", "States": { "A": { "Type": "Pass", "End": true } } });
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let output = hello::StateMachine::new(()).run(serde_json::json!({})).await.unwrap();
+/// assert_eq!(output, serde_json::json!("hello"));
+/// let output = hi::StateMachine::new(()).run(serde_json::json!({"n": 1})).await.unwrap();
+/// assert_eq!(output, serde_json::json!({"n": 1}));
+/// # });
 /// ```
 ///
 /// The module holds `State`, `Tasks`, `StateMachine` and `DEFINITION`.
@@ -56,8 +63,26 @@ fn expand_asl(input: &Input) -> proc_macro2::TokenStream {
 
 /// Compiles the Amazon States Language definition in a file into a module.
 ///
-/// ```ignore
-/// sfn_runtime::include_asl!(pub mod order, "workflows/order.asl.json");
+/// ```
+/// use serde_json::{Value, json};
+/// use sfn_runtime::{TaskContext, TaskError};
+///
+/// // One Task state, `Greet` (this crate's `doc/greeting.asl.json`).
+/// sfn_runtime::include_asl!(pub mod greeting, "doc/greeting.asl.json");
+///
+/// struct Handlers;
+///
+/// impl greeting::Tasks for Handlers {
+///     async fn greet(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+///         Ok(json!(format!("hello, {}", input["name"].as_str().unwrap_or("you"))))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let machine = greeting::StateMachine::new(Handlers);
+/// let output = machine.run(json!({"name": "Ada"})).await.unwrap();
+/// assert_eq!(output, json!("hello, Ada"));
+/// # });
 /// ```
 ///
 /// The path is relative to the package (`CARGO_MANIFEST_DIR`); editing the
