@@ -458,8 +458,31 @@ impl ata::Bindings for Bindings<'_> {
     }
 }
 
+/// Where an expression sits in its field, as AWS names it in causes
+/// (`Arguments/order/id`, `Output/items[0]`); written out only when an
+/// error needs it.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    /// The field itself (`Arguments`, `Choices[0]/Condition`, ...).
+    Root(&'a str),
+    /// A member of an object template.
+    Key(&'a Field<'a>, &'a str),
+    /// An item of an array template.
+    Index(&'a Field<'a>, usize),
+}
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Field::Root(name) => f.write_str(name),
+            Field::Key(parent, key) => write!(f, "{parent}/{key}"),
+            Field::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 /// A `States.QueryEvaluationError` about `expr` in `field`.
-fn failure(expr: &Expression, field: &str, what: &str) -> StatesError {
+fn failure(expr: &Expression, field: impl std::fmt::Display, what: &str) -> StatesError {
     StatesError::new(
         names::QUERY_EVALUATION_ERROR,
         format!(
@@ -476,12 +499,12 @@ pub fn expression(
     field: &str,
     states: States<'_>,
 ) -> Result<Value, StatesError> {
-    eval_expression(expr, field, &Bindings::new(states))
+    eval_expression(expr, Field::Root(field), &Bindings::new(states))
 }
 
 fn eval_expression(
     expr: &Expression,
-    field: &str,
+    field: Field<'_>,
     bindings: &Bindings<'_>,
 ) -> Result<Value, StatesError> {
     if let Some(lookup) = &expr.lookup {
@@ -523,12 +546,12 @@ pub fn evaluate(
     field: &str,
     states: States<'_>,
 ) -> Result<Value, StatesError> {
-    eval_template(template, field, &Bindings::new(states))
+    eval_template(template, Field::Root(field), &Bindings::new(states))
 }
 
 fn eval_template(
     template: &Template,
-    field: &str,
+    field: Field<'_>,
     bindings: &Bindings<'_>,
 ) -> Result<Value, StatesError> {
     match template {
@@ -539,7 +562,7 @@ fn eval_template(
             for (key, t) in members {
                 out.insert(
                     key.clone(),
-                    eval_template(t, &format!("{field}/{key}"), bindings)?,
+                    eval_template(t, Field::Key(&field, key), bindings)?,
                 );
             }
             Ok(Value::Object(out))
@@ -547,7 +570,7 @@ fn eval_template(
         Template::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, t)| eval_template(t, &format!("{field}[{i}]"), bindings))
+            .map(|(i, t)| eval_template(t, Field::Index(&field, i), bindings))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
     }

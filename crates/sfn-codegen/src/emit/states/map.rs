@@ -55,47 +55,40 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
     let (tolerance_stmt, tolerance) = tolerance(arm, map);
     let retry = arm.retry(&map.errors.retry);
     let (select, take) = match &map.item_selector {
-        Some(t) if arm.jsonata() => {
-            let t = arm.jsonata_template("ITEM_SELECTOR", "ItemSelector", t);
-            let data = arm.cx.data();
-            (
-                quote! {
-                    // ItemSelector sees the state's input as `$states.input`
-                    // and the item as `$states.context.Map.Item.Value`.
-                    let inputs: ::core::result::Result<::std::vec::Vec<__sfn::Value>, __sfn::StatesError> = items
-                        .iter()
-                        .enumerate()
-                        .map(|(index, item)| {
-                            let context = exec.context.with_map_item(index, item.clone());
-                            __sfn::jsonata_flow::evaluate(
-                                &#t,
-                                "ItemSelector",
-                                __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables),
-                            )
-                        })
-                        .collect();
-                },
-                quote!(let inputs = inputs?;),
-            )
-        }
         Some(t) => {
-            let t = arm.template("ITEM_SELECTOR", "ItemSelector", t);
+            // ItemSelector sees the item as `$$.Map.Item.Value`
+            // (`$states.context.Map.Item.Value`), and the effective input as
+            // `$` (JSONPath) or the raw input as `$states.input` (JSONata).
+            let select = if arm.jsonata() {
+                let t = arm.jsonata_template("ITEM_SELECTOR", "ItemSelector", t);
+                let data = arm.cx.data();
+                quote! {
+                    __sfn::jsonata_flow::evaluate(
+                        &#t,
+                        "ItemSelector",
+                        __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables),
+                    )
+                }
+            } else {
+                let t = arm.template("ITEM_SELECTOR", "ItemSelector", t);
+                quote! {
+                    __sfn::dataflow::parameters(
+                        &#t,
+                        &effective,
+                        &context,
+                        &exec.variables,
+                        &*exec.entropy,
+                    )
+                }
+            };
             (
                 quote! {
-                    // ItemSelector sees the effective input as `$` and the
-                    // item as `$$.Map.Item.Value`.
                     let inputs: ::core::result::Result<::std::vec::Vec<__sfn::Value>, __sfn::StatesError> = items
                         .iter()
                         .enumerate()
                         .map(|(index, item)| {
                             let context = exec.context.with_map_item(index, item.clone());
-                            __sfn::dataflow::parameters(
-                                &#t,
-                                &effective,
-                                &context,
-                                &exec.variables,
-                                &*exec.entropy,
-                            )
+                            #select
                         })
                         .collect();
                 },
