@@ -2,10 +2,11 @@
 //! written out as the expression that rebuilds it, so that nothing is parsed
 //! while a workflow runs.
 //!
-//! The tree is written node by node through small constructor calls
-//! (`__sfn::sfn_lang::jsonata::Expr::new(kind, span)`); each static holding
-//! one is documented with the expression's text, which is what a reader
-//! wants to see.
+//! The tree is written node by node as constructor calls in a block that
+//! imports the syntax types (`{ use __sfn::sfn_lang::jsonata::*;
+//! Expr::new(ExprKind::Path(..), Span::new(0, 17)) }`), so that it reads as
+//! the tree it builds; the static holding it is documented with the
+//! expression's text, which is what a reader wants to see first.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
