@@ -617,7 +617,7 @@ fn read_match_object(s: &str, v: &Value) -> Option<(Found, Value)> {
 
 /// All matches of `matcher` (a regular expression or a custom matcher
 /// function) in `s`, while `keep_going(count)` holds; D1004 for an empty
-/// match.
+/// match (but for a first one at the end of the string).
 fn find_all(
     c: &mut dyn Apply,
     matcher: &Value,
@@ -631,7 +631,11 @@ fn find_all(
             let Some(m) = re.find_at(s, from)? else {
                 break;
             };
-            if m.is_empty() {
+            // jsonata-js asks for the next match only while the last one
+            // ended before the end of the string, and fails when it is
+            // empty: so an empty match is an error unless it is the first
+            // and at the very end (`$match('', /^/)`).
+            if m.is_empty() && !(out.is_empty() && m.end >= s.len()) {
                 return Err(regex::zero_length());
             }
             from = m.end;
