@@ -324,6 +324,13 @@ pub fn object_insert(map: &mut Object, key: String, value: Value) {
         *slot = value;
         return;
     }
+    insert_new_key(map, key, value);
+}
+
+/// Adds `key`, absent from `map`, where JavaScript orders a new property:
+/// an array-index key among the other index keys in numeric order, before
+/// all other keys; any other key last.
+pub(crate) fn insert_new_key<V>(map: &mut indexmap::IndexMap<String, V>, key: String, value: V) {
     match array_index_key(&key) {
         None => {
             map.insert(key, value);

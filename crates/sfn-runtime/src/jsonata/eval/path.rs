@@ -15,7 +15,7 @@ use sfn_lang::jsonata::{Expr, ExprKind, Path, Stage};
 
 use super::{Env, Evaluator, Stream, operators};
 use crate::jsonata::builtins::EvalError;
-use crate::jsonata::value::{Array, MAX_VALUE_DEPTH, Object, Value, object_insert};
+use crate::jsonata::value::{Array, MAX_VALUE_DEPTH, Object, Value, insert_new_key, object_insert};
 
 /// One item of a tuple stream: the item (`@`) and the variables bound along
 /// the path.
@@ -529,7 +529,7 @@ impl Evaluator<'_> {
                                 }
                             }
                             None => {
-                                js_insert(&mut groups, key, (Data::Value(item.clone()), pi));
+                                insert_new_key(&mut groups, key, (Data::Value(item.clone()), pi));
                             }
                         }
                     }
@@ -557,7 +557,11 @@ impl Evaluator<'_> {
                                 }
                             }
                             None => {
-                                js_insert(&mut groups, key, (Data::Tuples(vec![t.clone()]), pi));
+                                insert_new_key(
+                                    &mut groups,
+                                    key,
+                                    (Data::Tuples(vec![t.clone()]), pi),
+                                );
                             }
                         }
                     }
@@ -582,23 +586,6 @@ impl Evaluator<'_> {
             }
         }
         Ok(Value::object(result))
-    }
-}
-
-/// Inserts into a map keyed by strings in JavaScript property order.
-fn js_insert<V>(map: &mut indexmap::IndexMap<String, V>, key: String, value: V) {
-    use crate::jsonata::value::array_index_key;
-    match array_index_key(&key) {
-        None => {
-            map.insert(key, value);
-        }
-        Some(n) => {
-            let at = map
-                .keys()
-                .position(|k| array_index_key(k).is_none_or(|m| m > n))
-                .unwrap_or(map.len());
-            map.shift_insert(at, key, value);
-        }
     }
 }
 
