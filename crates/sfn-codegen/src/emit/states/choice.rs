@@ -27,27 +27,12 @@ pub(super) fn choice(
         .iter()
         .map(|rule| condition(arm, &rule.condition, &mut paths))
         .collect();
-    // Which way: the index of the rule, or `choices.len()` for Default.
-    let branches = conditions.iter().enumerate().map(|(i, c)| {
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote!(if #c { #i })
-    });
-    let fallback = match default {
-        Some(_) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(choices.len());
-            quote!({ #n })
-        }
-        None => quote!({
-            return ::core::result::Result::Err(__sfn::choice::no_choice_matched());
-        }),
-    };
     let cv = ctx_vars();
-    let pick = quote! {
-        let rule: usize = {
-            let roots = __sfn::jsonpath::Roots::new(&effective, #cv);
-            #(#branches else)* #fallback
-        };
-    };
+    let pick = pick_rule(
+        quote!(let roots = __sfn::jsonpath::Roots::new(&effective, #cv);),
+        &conditions,
+        default,
+    );
     let output = output_path(arm);
     let mut arms = Vec::new();
     let mut targets: Vec<(Option<&crate::ir::Template>, StateId)> = choices
@@ -95,6 +80,35 @@ pub(super) fn choice(
     }
 }
 
+/// `let rule: usize = ...;`: after `prelude`, the index of the first of
+/// `conditions` that holds, else `conditions.len()` for `Default`, else the
+/// state fails with `States.NoChoiceMatched`.
+fn pick_rule(
+    prelude: TokenStream,
+    conditions: &[TokenStream],
+    default: Option<StateId>,
+) -> TokenStream {
+    let branches = conditions.iter().enumerate().map(|(i, c)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(if #c { #i })
+    });
+    let fallback = match default {
+        Some(_) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(conditions.len());
+            quote!({ #n })
+        }
+        None => quote!({
+            return ::core::result::Result::Err(__sfn::choice::no_choice_matched());
+        }),
+    };
+    quote! {
+        let rule: usize = {
+            #prelude
+            #(#branches else)* #fallback
+        };
+    }
+}
+
 /// The body of a JSONata Choice state's arm: the first rule whose
 /// `Condition` is true decides; its `Assign` and `Output` (or the state's
 /// own, for `Default`) are evaluated on `$states.input`, which is also the
@@ -105,7 +119,7 @@ fn jsonata_choice(
     default: Option<StateId>,
 ) -> TokenStream {
     let states = arm.states(super::StatesExtra::None);
-    let branches: Vec<TokenStream> = choices
+    let tests: Vec<TokenStream> = choices
         .iter()
         .enumerate()
         .map(|(i, rule)| {
@@ -120,30 +134,15 @@ fn jsonata_choice(
                 // The reader gives JSONata rules a `Condition` only.
                 _ => quote!(false),
             };
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(if #test { #i })
+            test
         })
         .collect();
-    let fallback = match default {
-        Some(_) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(choices.len());
-            quote!({ #n })
-        }
-        None => quote!({
-            return ::core::result::Result::Err(__sfn::choice::no_choice_matched());
-        }),
-    };
     // Literal `true`/`false` conditions read nothing.
     let declare = choices
         .iter()
         .any(|rule| matches!(rule.condition, Condition::Jsonata(_)))
         .then(|| quote!(let states = #states;));
-    let pick = quote! {
-        let rule: usize = {
-            #declare
-            #(#branches else)* #fallback
-        };
-    };
+    let pick = pick_rule(quote!(#declare), &tests, default);
     let mut arms = Vec::new();
     let data = arm.cx.data();
     for (i, rule) in choices.iter().enumerate() {
