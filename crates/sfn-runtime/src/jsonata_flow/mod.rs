@@ -139,6 +139,8 @@ struct Bindings<'a> {
     error_output: std::cell::OnceCell<ata::Value>,
     context: [std::cell::OnceCell<ata::Value>; 5],
     whole_context: std::cell::OnceCell<ata::Value>,
+    /// Workflow variables converted so far, by name.
+    variables: std::cell::RefCell<std::collections::HashMap<String, ata::Value>>,
     /// What the expression being evaluated reads.
     needs: std::cell::Cell<Needs>,
 }
@@ -152,8 +154,21 @@ impl<'a> Bindings<'a> {
             error_output: Default::default(),
             context: Default::default(),
             whole_context: Default::default(),
+            variables: Default::default(),
             needs: Default::default(),
         }
+    }
+
+    /// The workflow variable `name`, converted once per template.
+    fn workflow_variable(&self, name: &str) -> Option<ata::Value> {
+        if let Some(v) = self.variables.borrow().get(name) {
+            return Some(v.clone());
+        }
+        let v = ata::Value::from_json(self.states.variables.get(name)?);
+        self.variables
+            .borrow_mut()
+            .insert(name.to_owned(), v.clone());
+        Some(v)
     }
 
     fn input(&self) -> ata::Value {
@@ -210,7 +225,7 @@ impl ata::Bindings for Bindings<'_> {
             "states" => Some(self.states_value()),
             // AWS: "$eval is not available; use $parse instead".
             "eval" => Some(ata::Value::Undefined),
-            _ => self.states.variables.get(name).map(ata::Value::from_json),
+            _ => self.workflow_variable(name),
         }
     }
 }
