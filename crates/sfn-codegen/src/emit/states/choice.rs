@@ -122,19 +122,15 @@ fn jsonata_choice(
     let tests: Vec<TokenStream> = choices
         .iter()
         .enumerate()
-        .map(|(i, rule)| {
-            let test = match &rule.condition {
-                Condition::Jsonata(j) => {
-                    let e =
-                        arm.jsonata_expression(&format!("CHOICE_{i}_CONDITION"), "Condition", j);
-                    let field = format!("Choices[{i}]/Condition");
-                    quote!(__sfn::jsonata_flow::condition(&#e, #field, states)?)
-                }
-                Condition::Literal(b) => quote!(#b),
-                // The reader gives JSONata rules a `Condition` only.
-                _ => quote!(false),
-            };
-            test
+        .map(|(i, rule)| match &rule.condition {
+            Condition::Jsonata(j) => {
+                let e = arm.jsonata_expression(&format!("CHOICE_{i}_CONDITION"), "Condition", j);
+                let field = format!("Choices[{i}]/Condition");
+                quote!(__sfn::jsonata_flow::condition(&#e, #field, states)?)
+            }
+            Condition::Literal(b) => quote!(#b),
+            // The reader gives JSONata rules a `Condition` only.
+            _ => quote!(false),
         })
         .collect();
     // Literal `true`/`false` conditions read nothing.
