@@ -276,53 +276,28 @@ impl Reader<'_> {
     }
 
     /// An integer in `min..=max`.
+    ///
+    /// Whether the number is an integer is decided on its text, exactly:
+    /// `3.0` and `3e2` are integers, `1.5` is not, and an integer too large
+    /// for any machine type (`18446744073709551616`) is out of range, not
+    /// "not an integer".
     pub(crate) fn integer(&mut self, v: &Json, path: &str, min: i64, max: i64) -> Option<u64> {
         let field = last_segment(path);
-        let Some(n) = v.as_number() else {
+        let JsonValue::Number { raw, .. } = &v.value else {
             self.type_error(v, path, "an integer");
             return None;
         };
-        let value = n.as_i64().or_else(|| {
-            // Accept 3.0 as 3, as AWS's reader does, but not 3.5.
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        });
-        match value {
-            None if n.as_u64().is_some() => {
-                self.diags.error(
-                    v.span,
-                    path,
-                    format!("`{field}` must be at most {max}, found {n}"),
-                );
-                None
+        let message = match exact_integer(raw) {
+            None => format!("`{field}` must be an integer, found {raw}"),
+            Some(Ok(i)) if i >= min && i <= max => return u64::try_from(i).ok(),
+            Some(Ok(i)) if i < min => format!("`{field}` must be at least {min}, found {raw}"),
+            Some(Err(std::cmp::Ordering::Less)) => {
+                format!("`{field}` must be at least {min}, found {raw}")
             }
-            None => {
-                self.diags.error(
-                    v.span,
-                    path,
-                    format!("`{field}` must be an integer, found {n}"),
-                );
-                None
-            }
-            Some(i) if i < min => {
-                self.diags.error(
-                    v.span,
-                    path,
-                    format!("`{field}` must be at least {min}, found {i}"),
-                );
-                None
-            }
-            Some(i) if i > max => {
-                self.diags.error(
-                    v.span,
-                    path,
-                    format!("`{field}` must be at most {max}, found {i}"),
-                );
-                None
-            }
-            Some(i) => u64::try_from(i).ok(),
-        }
+            Some(_) => format!("`{field}` must be at most {max}, found {raw}"),
+        };
+        self.diags.error(v.span, path, message);
+        None
     }
 
     /// `"JSONPath"` or `"JSONata"`.
@@ -392,6 +367,64 @@ impl Reader<'_> {
 
 /// The largest number of seconds ASL accepts in timeouts and intervals.
 pub(crate) const MAX_SECONDS: i64 = 99_999_999;
+
+/// The exact value of a JSON number's text if it is an integer: `None` when
+/// it has a fractional part (`1.5`, `1e-1`), `Some(Ok(i))` when it fits an
+/// `i64`, and `Some(Err(Greater))` / `Some(Err(Less))` for an integer above
+/// or below every `i64` (`18446744073709551616`, `1e30`, `-1e30`).
+fn exact_integer(raw: &str) -> Option<Result<i64, std::cmp::Ordering>> {
+    use std::cmp::Ordering;
+    let (negative, rest) = match raw.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, raw),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, "0"),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The exponent, saturated: anything beyond ±10⁶ is out of every range.
+    let exp_digits = exponent.trim_start_matches(['+', '-']);
+    let exp_value: i64 = if exp_digits.len() > 7 {
+        10_000_000
+    } else {
+        exp_digits.parse().ok()?
+    };
+    let exp = if exponent.starts_with('-') {
+        -exp_value
+    } else {
+        exp_value
+    };
+    // All the digits, and the power of ten of the last one.
+    let digits: String = format!("{int_part}{frac_part}");
+    let mut scale = exp - frac_part.len() as i64;
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(Ok(0));
+    }
+    let significant = digits.trim_end_matches('0');
+    scale += (digits.len() - significant.len()) as i64;
+    if scale < 0 {
+        // Nonzero digits after the decimal point.
+        return None;
+    }
+    let out_of_range = if negative {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    };
+    if significant.len() as i64 + scale > 19 {
+        return Some(Err(out_of_range));
+    }
+    let mut value: i128 = significant.parse().ok()?;
+    for _ in 0..scale {
+        value *= 10;
+    }
+    if negative {
+        value = -value;
+    }
+    Some(i64::try_from(value).map_err(|_| out_of_range))
+}
 
 /// `a.b` style path join (empty prefix gives just the key).
 pub(crate) fn join(prefix: &str, key: &str) -> String {
