@@ -841,7 +841,7 @@ fn describe(arg: &Arg) -> String {
         Arg::Null => "null".to_owned(),
         Arg::Bool(b) => format!("`{b}`"),
         Arg::Int(i) => format!("the number {i}"),
-        Arg::Float(f) => format!("the number {f}"),
+        Arg::Float(f) => format!("the number {}", show_float(*f)),
         Arg::Str(s) => {
             let mut shown: String = s.chars().take(40).collect();
             if shown.len() < s.len() {
@@ -871,9 +871,49 @@ fn literal_number(arg: &Arg) -> Option<f64> {
     }
 }
 
+/// A float as a message shows it: `2.5`, `100`, and `1e308` rather than its
+/// 309 digits.
+fn show_float(f: f64) -> String {
+    if f != 0.0 && !(1e-5..1e16).contains(&f.abs()) {
+        format!("{f:e}")
+    } else {
+        format!("{f}")
+    }
+}
+
 /// Rounds like Java's `Math.round` (half up), saturating to `i64`.
 fn round_like_java(value: f64) -> i64 {
-    (value + 0.5).floor() as i64
+    // Not `(value + 0.5).floor()`: that rounds 0.49999999999999994 up.
+    let floor = value.floor();
+    let rounded = if value - floor >= 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    };
+    rounded as i64
+}
+
+/// The literal value of a number argument rounded as AWS rounds it, when
+/// that is a 64-bit integer: `Some(Err(()))` for a literal such as `1e308`,
+/// which rounding to an `i64` could only clamp.
+fn literal_rounded_exact(arg: &Arg) -> Option<Result<i64, ()>> {
+    // -2^63 and 2^63, exactly representable.
+    const LOW: f64 = -9_223_372_036_854_775_808.0;
+    const HIGH: f64 = 9_223_372_036_854_775_808.0;
+    match arg {
+        Arg::Int(i) => Some(Ok(*i)),
+        Arg::Float(f) => {
+            let floor = f.floor();
+            let rounded = if f - floor >= 0.5 { floor + 1.0 } else { floor };
+            // A float at -2^63 may be a rounded -2^63 - 1: refused too.
+            Some(if LOW < rounded && rounded < HIGH {
+                Ok(rounded as i64)
+            } else {
+                Err(())
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The literal value of a number argument, rounded as AWS rounds it.
@@ -926,6 +966,25 @@ impl Site<'_> {
 
     fn arg(&self, index: usize) -> Option<&Arg> {
         self.args.get(index).map(|(_, arg)| arg)
+    }
+
+    /// Fails when literal argument `index` does not round to a 64-bit
+    /// integer (`1e308`); the runtime fails on such a value too, rather than
+    /// clamping it.
+    fn in_i64_range(&self, index: usize) -> Result<(), SyntaxError> {
+        match self.arg(index).and_then(literal_rounded_exact) {
+            Some(Err(())) => Err(self.error(
+                index,
+                format!(
+                    "{} must be within the 64-bit integer range [{}, {}] (after rounding), found {}",
+                    self.label(index),
+                    i64::MIN,
+                    i64::MAX,
+                    self.arg(index).map(describe).unwrap_or_default()
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Fails when a literal string argument is longer than AWS accepts.
@@ -996,13 +1055,21 @@ fn check(function: Function, args: &[(usize, Arg)], close: usize) -> Result<(), 
                 if index.fract() != 0.0 {
                     return Err(site.error(
                         1,
-                        format!("{} must be a whole number, found {index}", site.label(1)),
+                        format!(
+                            "{} must be a whole number, found {}",
+                            site.label(1),
+                            show_float(index)
+                        ),
                     ));
                 }
                 if index < 0.0 {
                     return Err(site.error(
                         1,
-                        format!("{} must not be negative, found {index}", site.label(1)),
+                        format!(
+                            "{} must not be negative, found {}",
+                            site.label(1),
+                            show_float(index)
+                        ),
                     ));
                 }
             }
@@ -1033,6 +1100,10 @@ fn check(function: Function, args: &[(usize, Arg)], close: usize) -> Result<(), 
         Function::MathRandom => {
             for index in 0..args.len() {
                 site.expect(index, Ty::Number)?;
+                // The seed (argument 3) is clamped like `Math.round`.
+                if index < 2 {
+                    site.in_i64_range(index)?;
+                }
             }
             Ok(())
         }
@@ -1122,6 +1193,7 @@ fn check_format(site: &Site<'_>) -> Result<(), SyntaxError> {
 fn check_range(site: &Site<'_>) -> Result<(), SyntaxError> {
     for index in 0..3 {
         site.expect(index, Ty::Number)?;
+        site.in_i64_range(index)?;
     }
     let step = site.arg(2).and_then(literal_rounded);
     if step == Some(0) {
@@ -1783,6 +1855,50 @@ mod tests {
             "argument 1 (start) must be a number",
         );
         fails("States.ArrayRange(1, null, 1)", 21, "argument 2 (end)");
+    }
+
+    /// Issue 11: `States.ArrayRange(1, 1e308, 1e307)` was accepted and
+    /// returned `[1]` (its arguments clamped to the `i64` bounds).
+    #[test]
+    fn array_range_and_math_random_huge_literals_are_refused() {
+        let e = parse_intrinsic("States.ArrayRange(1, 1e308, 1e307)").unwrap_err();
+        assert_eq!(e.offset, 21);
+        assert_eq!(
+            e.message,
+            "States.ArrayRange argument 2 (end) must be within the 64-bit integer range \
+             [-9223372036854775808, 9223372036854775807] (after rounding), found the number 1e308"
+        );
+        fails(
+            "States.ArrayRange(1, 5, 1e19)",
+            24,
+            "argument 3 (step) must be within the 64-bit integer range",
+        );
+        fails(
+            "States.ArrayRange(-9223372036854775809, 0, 1)",
+            18,
+            "found the number -9.223372036854776e18",
+        );
+        fails(
+            "States.MathRandom(0, 1e300)",
+            21,
+            "States.MathRandom argument 2 (end) must be within the 64-bit integer range",
+        );
+        ok("States.MathRandom(0, 10, 1e300)");
+        ok("States.ArrayRange(1, 9.2e18, 9.2e18)");
+    }
+
+    #[test]
+    fn rounding_is_java_math_round() {
+        assert_eq!(round_like_java(0.49999999999999994), 0);
+        assert_eq!(round_like_java(-0.5), 0);
+        assert_eq!(round_like_java(2.5), 3);
+        assert_eq!(round_like_java(-2.5), -2);
+        assert_eq!(
+            literal_rounded_exact(&Arg::Float(9.2e18)),
+            Some(Ok(9_200_000_000_000_000_000))
+        );
+        assert_eq!(literal_rounded_exact(&Arg::Float(9.3e18)), Some(Err(())));
+        assert_eq!(literal_rounded_exact(&Arg::Null), None);
     }
 
     #[test]

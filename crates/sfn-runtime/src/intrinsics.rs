@@ -59,13 +59,17 @@
 //!   and must then be greater than 0; an empty array gives `[]` (recorded).
 //! * **ArrayContains / ArrayUnique.** Deep equality, with object members in
 //!   any order and numbers compared by value (`1` equals `1.0`).
-//! * **ArrayRange.** Bounds and step are rounded like `Math.round`; the step
+//! * **ArrayRange.** Bounds and step are rounded like `Math.round` and must
+//!   then be 64-bit integers (`States.ArrayRange(1, 1e308, 1e307)` fails:
+//!   its items cannot be written exactly, and clamping the arguments as
+//!   `Math.round` does would silently give `[1]`); the step
 //!   must not be 0 and may be negative (counting down); the end is inclusive
 //!   when the steps land on it (`(0, 10, 3)` gives `[0, 3, 6, 9]`, recorded);
 //!   a range that moves away from its end is empty; more than 1000 items is an
 //!   error.
 //! * **ArrayGetItem.** The index must be a whole number, not negative, and
-//!   less than the array's length; otherwise the call fails.
+//!   less than the array's length; otherwise the call fails (`1e300` is out
+//!   of range, not "not a whole number").
 //! * **Base64Encode / Base64Decode / Hash.** The input has at most 10,000
 //!   characters. Decoding accepts input with or without padding and fails on
 //!   anything outside the standard alphabet or on bytes that are not UTF-8.
@@ -74,8 +78,9 @@
 //! * **MathAdd.** Each operand is rounded like `Math.round` (half up:
 //!   `-1.5` gives `-1`, `2.5` gives `3`; recorded) and must then be within the
 //!   32-bit range; the sum is exact (it may leave the 32-bit range).
-//! * **MathRandom.** Bounds are rounded like `Math.round`; `end` must be
-//!   greater than `start`. Without a seed the number comes from
+//! * **MathRandom.** Bounds are rounded like `Math.round` and must then be
+//!   64-bit integers; `end` must be greater than `start`. (A seed beyond that
+//!   range is clamped, as `Math.round` does: it only picks a sequence.) Without a seed the number comes from
 //!   [`Entropy::random_u64`]. With a seed the result is deterministic:
 //!   `start + new java.util.Random(seed).nextInt(end - start)` (computed here
 //!   with the documented `java.util.Random` algorithm; that AWS does exactly
@@ -330,8 +335,10 @@ impl Evaluator<'_> {
 
     /// `States.MathRandom(start, end[, seed])`.
     fn math_random(&self, args: &mut Args) -> Result<Value, StatesError> {
-        let start = args.rounded(0)?;
-        let end = args.rounded(1)?;
+        let start = args.rounded_exact(0)?;
+        let end = args.rounded_exact(1)?;
+        // A seed only selects a sequence: one clamped like `Math.round` is as
+        // good as any.
         let seed = if args.values.len() > 2 {
             Some(args.rounded(2)?)
         } else {
@@ -428,6 +435,25 @@ impl Args {
     fn rounded(&mut self, index: usize) -> Result<i64, StatesError> {
         self.number(index).map(|n| round_number(&n))
     }
+
+    /// A number argument rounded like Java's `Math.round`, which must then be
+    /// a 64-bit integer: a number beyond that range (`1e308`) fails rather
+    /// than being clamped to the nearest bound, which would silently change
+    /// the result.
+    fn rounded_exact(&mut self, index: usize) -> Result<i64, StatesError> {
+        let n = self.number(index)?;
+        round_exact(&n).ok_or_else(|| {
+            fail(
+                self.function,
+                format!(
+                    "{} must be within the 64-bit integer range [{}, {}] after rounding, but it is {n}",
+                    label(self.function, index),
+                    i64::MIN,
+                    i64::MAX
+                ),
+            )
+        })
+    }
 }
 
 /// Rounds like Java's `Math.round(double)`: to the nearest integer, halves
@@ -452,6 +478,28 @@ fn round_number(n: &Number) -> i64 {
     } else {
         n.as_f64().map_or(0, round_half_up)
     }
+}
+
+/// A JSON number rounded like Java's `Math.round`, when the result is a
+/// 64-bit integer (`None` for `1e308` or `u64::MAX`, which `Math.round`
+/// would clamp).
+fn round_exact(n: &Number) -> Option<i64> {
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    let value = n.as_f64().filter(|_| n.as_u64().is_none())?;
+    // -2^63 and 2^63, exactly representable.
+    const LOW: f64 = -9_223_372_036_854_775_808.0;
+    const HIGH: f64 = 9_223_372_036_854_775_808.0;
+    let floor = value.floor();
+    let rounded = if value - floor >= 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    };
+    // A float at -2^63 may be a rounded -2^63 - 1 (an integer that fits
+    // is read as one above): refused too.
+    (LOW < rounded && rounded < HIGH).then_some(rounded as i64)
 }
 
 /// The `States.IntrinsicFailure` of `function` with `message`.
@@ -734,9 +782,9 @@ fn array_contains(args: &mut Args) -> Result<Value, StatesError> {
 
 /// `States.ArrayRange(start, end, step)`.
 fn array_range(args: &mut Args) -> Result<Value, StatesError> {
-    let start = args.rounded(0)?;
-    let end = args.rounded(1)?;
-    let step = args.rounded(2)?;
+    let start = args.rounded_exact(0)?;
+    let end = args.rounded_exact(1)?;
+    let step = args.rounded_exact(2)?;
     if step == 0 {
         return Err(fail(
             args.function,
@@ -774,9 +822,11 @@ fn array_get_item(args: &mut Args) -> Result<Value, StatesError> {
     } else if let Some(u) = index.as_u64() {
         Some(i128::from(u))
     } else {
+        // A whole number too large for an index is out of range, not
+        // fractional: `as` clamps it, still far beyond any length.
         index
             .as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() < 1e30)
+            .filter(|f| f.fract() == 0.0)
             .map(|f| f as i128)
     };
     let Some(whole) = whole else {
@@ -1019,18 +1069,22 @@ fn json_merge(args: &mut Args) -> Result<Value, StatesError> {
 fn math_add(args: &mut Args) -> Result<Value, StatesError> {
     let mut sum: i64 = 0;
     for index in 0..2 {
-        let value = args.rounded(index)?;
-        if i32::try_from(value).is_err() {
+        let number = args.number(index)?;
+        let rounded = round_exact(&number);
+        let Some(value) = rounded.filter(|v| i32::try_from(*v).is_ok()) else {
+            // Name the rounded value, or the number itself when rounding
+            // cannot hold it.
+            let shown = rounded.map_or_else(|| number.to_string(), |v| v.to_string());
             return Err(fail(
                 args.function,
                 format!(
-                    "{} must be within the 32-bit integer range [{}, {}] after rounding, but it is {value}",
+                    "{} must be within the 32-bit integer range [{}, {}] after rounding, but it is {shown}",
                     label(args.function, index),
                     i32::MIN,
                     i32::MAX
                 ),
             ));
-        }
+        };
         sum += value;
     }
     Ok(Value::from(sum))
@@ -1881,7 +1935,8 @@ mod tests {
         fails(
             "States.ArrayRange($.a, $.b, $.c)",
             json!({"a": -1e300, "b": 1e300, "c": 1}),
-            "at most 1000 are allowed",
+            "States.ArrayRange: argument 1 (start) must be within the 64-bit integer range \
+             [-9223372036854775808, 9223372036854775807] after rounding, but it is -1e+300",
         );
         assert_eq!(
             ok(
@@ -1903,6 +1958,110 @@ mod tests {
     }
 
     // ---- States.ArrayGetItem -------------------------------------------------
+
+    /// Issue 11: huge arguments were clamped to the `i64` bounds, so
+    /// `States.ArrayRange(1, 1e308, 1e307)` returned `[1]` without an error.
+    #[test]
+    fn array_range_huge_arguments_fail_instead_of_being_clamped() {
+        let out_of_range = |arg: &str, value: &str| {
+            format!(
+                "States.ArrayRange: {arg} must be within the 64-bit integer range \
+                 [-9223372036854775808, 9223372036854775807] after rounding, but it is {value}"
+            )
+        };
+        // (Written as literals, the call is refused when the workflow is
+        // built; see sfn_lang::intrinsic.)
+        let e = eval(
+            "States.ArrayRange($.a, $.b, $.c)",
+            json!({"a": 1, "b": 1e308, "c": 1e307}),
+        )
+        .unwrap_err();
+        assert_eq!(e.error, "States.IntrinsicFailure");
+        assert_eq!(e.cause.unwrap(), out_of_range("argument 2 (end)", "1e+308"));
+        let e = eval(
+            "States.ArrayRange($.a, $.b, $.c)",
+            json!({"a": 1, "b": 1e19, "c": 1e16}),
+        )
+        .unwrap_err();
+        assert_eq!(e.cause.unwrap(), out_of_range("argument 2 (end)", "1e+19"));
+        let e = eval(
+            "States.ArrayRange($.a, $.b, $.c)",
+            json!({"a": 0, "b": 10, "c": u64::MAX}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.cause.unwrap(),
+            out_of_range("argument 3 (step)", "18446744073709551615")
+        );
+        // Within the range, large integers are exact.
+        assert_eq!(
+            ok(
+                "States.ArrayRange($.a, $.b, $.c)",
+                json!({"a": 1, "b": i64::MAX, "c": 4_611_686_018_427_387_904_i64})
+            ),
+            json!([1, 4_611_686_018_427_387_905_i64])
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayRange($.a, $.b, $.c)",
+                json!({"a": 0, "b": 3e18, "c": 1e18})
+            ),
+            json!([
+                0,
+                1_000_000_000_000_000_000_i64,
+                2_000_000_000_000_000_000_i64,
+                3_000_000_000_000_000_000_i64
+            ])
+        );
+    }
+
+    #[test]
+    fn math_random_huge_bounds_fail_instead_of_being_clamped() {
+        fails(
+            "States.MathRandom($.a, $.b)",
+            json!({"a": 0, "b": 1e300}),
+            "States.MathRandom: argument 2 (end) must be within the 64-bit integer range \
+             [-9223372036854775808, 9223372036854775807] after rounding, but it is 1e+300",
+        );
+        fails(
+            "States.MathRandom($.a, $.b)",
+            json!({"a": -1e300, "b": 0}),
+            "argument 1 (start) must be within the 64-bit integer range",
+        );
+        // A huge seed is clamped like Math.round: it only picks a sequence.
+        assert_eq!(
+            ok(
+                "States.MathRandom($.a, $.b, $.s)",
+                json!({"a": 0, "b": 10, "s": 1e300})
+            ),
+            ok(
+                "States.MathRandom($.a, $.b, $.s)",
+                json!({"a": 0, "b": 10, "s": i64::MAX})
+            ),
+        );
+    }
+
+    #[test]
+    fn math_add_names_the_number_that_cannot_be_rounded() {
+        // It said "but it is 9223372036854775807" (the clamped value).
+        fails(
+            "States.MathAdd(1, $.b)",
+            json!({"b": u64::MAX}),
+            "States.MathAdd: argument 2 (b) must be within the 32-bit integer range \
+             [-2147483648, 2147483647] after rounding, but it is 18446744073709551615",
+        );
+        fails(
+            "States.MathAdd(1, $.b)",
+            json!({"b": -1e300}),
+            "argument 2 (b) must be within the 32-bit integer range [-2147483648, 2147483647] \
+             after rounding, but it is -1e+300",
+        );
+        fails(
+            "States.MathAdd(1, $.b)",
+            json!({"b": 2_147_483_647.5}),
+            "after rounding, but it is 2147483648",
+        );
+    }
 
     #[test]
     fn array_get_item_recorded_and_documentation() {
@@ -1952,7 +2111,17 @@ mod tests {
         fails(
             "States.ArrayGetItem($.a, $.i)",
             json!({"a": [1], "i": 1e300}),
-            "must be a whole number",
+            "States.ArrayGetItem: argument 2 (index) is 1e+300, which is out of range for an array of 1 item",
+        );
+        fails(
+            "States.ArrayGetItem($.a, $.i)",
+            json!({"a": [1], "i": -1e300}),
+            "argument 2 (index) must not be negative, but it is -1e+300",
+        );
+        fails(
+            "States.ArrayGetItem($.a, $.i)",
+            json!({"a": [1], "i": 0.5}),
+            "argument 2 (index) must be a whole number, but it is 0.5",
         );
         fails(
             "States.ArrayGetItem($.a, $.i)",
