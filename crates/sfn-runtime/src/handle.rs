@@ -13,16 +13,26 @@
 //! ([`ExecutionHandle::stop`]). Stopping drops the execution's future:
 //! running task handlers, Parallel branches and Map iterations are
 //! cancelled at their next await, and callback tokens are withdrawn.
+//!
+//! Stopping works whatever the workflow does: the execution yields to the
+//! scheduler every so many states and notices a stop before each state it
+//! enters, and a JSONata evaluation notices it every few thousand steps
+//! (see [`crate::engine::control`]). Once `stop` has returned, the
+//! execution enters no further state and calls no further handler (on a
+//! multi-thread runtime, a step already under way on another worker, such
+//! as the state being entered at that instant, still completes), and once
+//! [`ExecutionHandle::result`] returns, nothing of it runs any more. The
+//! one thing no async runtime can interrupt is a handler that blocks its
+//! thread (see [`Resources`](crate::Resources)).
 
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::engine::{History, HistoryEvent, Logging};
+use crate::engine::{Control, Ending, History, Logging, Recorder};
 use crate::error::{StatesError, names};
 use crate::task::ExecutionError;
 
@@ -65,8 +75,13 @@ type Outcome = Result<Value, ExecutionError>;
 
 /// What the handle and the execution's task share.
 struct Shared {
-    /// The execution's history, when it is kept.
-    history: Option<History>,
+    /// The execution's history events.
+    recorder: Recorder,
+    /// What stops the execution's work.
+    control: Control,
+    /// Set when the execution's task is gone: its future finished or was
+    /// dropped.
+    finished: watch::Sender<bool>,
     /// Where its end is logged when the handle ends it.
     logging: Logging,
     /// The execution's span.
@@ -87,35 +102,34 @@ impl Shared {
         }
         state.0 = status;
         if status == ExecutionStatus::Aborted {
+            if let Err(error) = &outcome {
+                // Seen at the execution's next checkpoint, by a running
+                // JSONata evaluation, and by the observer; the abort drops
+                // the future at its next await.
+                self.control.end(Ending::Aborted(StatesError {
+                    error: error.error.clone().into(),
+                    cause: error.cause.clone(),
+                }));
+            }
             if let Some(task) = state.1.take() {
                 task.abort();
             }
         }
-        // The events the execution cannot record itself.
-        let event = match status {
-            ExecutionStatus::Aborted => Some("ExecutionAborted"),
-            ExecutionStatus::TimedOut => Some("ExecutionTimedOut"),
-            _ => None,
-        };
-        if let (Some(event), Err(error)) = (event, &outcome) {
+        // An aborted execution's task is cancelled: it records nothing
+        // more, so the handle records its end.
+        if let (ExecutionStatus::Aborted, Err(error)) = (status, &outcome) {
             let cause = error.cause.as_deref().unwrap_or_default();
             crate::engine::observe::ended_by_handle(
                 &self.logging,
                 &self.span,
-                event,
+                "ExecutionAborted",
                 &error.error,
                 cause,
             );
-        }
-        if let (Some(event), Some(history), Err(error)) = (event, &self.history, &outcome) {
-            let id = history.last_id() + 1;
-            history.push(HistoryEvent {
-                id,
-                previous_event_id: id - 1,
-                timestamp: std::time::SystemTime::now(),
-                event_type: event.into(),
-                details: serde_json::json!({"error": error.error, "cause": error.cause}),
-            });
+            self.recorder.record_end(
+                "ExecutionAborted",
+                || serde_json::json!({"error": error.error, "cause": error.cause}),
+            );
         }
         self.outcome.send_replace(Some(outcome));
         true
@@ -160,7 +174,8 @@ pub struct ExecutionHandle {
 impl ExecutionHandle {
     /// Runs `execution` as a new tokio task and returns its handle. Called
     /// by generated code (`StateMachine::start`), not by applications.
-    /// `timeout_seconds` is the state machine's `TimeoutSeconds`.
+    /// `execution` is the whole execution, its `TimeoutSeconds` included
+    /// (see [`Control::drive`]); `recorder` and `control` are its own.
     ///
     /// # Panics
     ///
@@ -169,8 +184,7 @@ impl ExecutionHandle {
     pub fn spawn<F>(
         name: String,
         id: String,
-        timeout_seconds: Option<u64>,
-        history: Option<History>,
+        (recorder, control): (Recorder, Control),
         (logging, span): (Logging, tracing::Span),
         execution: F,
     ) -> Self
@@ -178,8 +192,11 @@ impl ExecutionHandle {
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
         let (outcome, _) = watch::channel(None);
+        let (finished, _) = watch::channel(false);
         let shared = Arc::new(Shared {
-            history,
+            recorder,
+            control,
+            finished,
             logging,
             span,
             state: Mutex::new((ExecutionStatus::Running, None)),
@@ -187,20 +204,16 @@ impl ExecutionHandle {
         });
         let ended = Arc::clone(&shared);
         let task = tokio::spawn(async move {
-            let finished = match timeout_seconds {
-                Some(s) => tokio::time::timeout(Duration::from_secs(s), execution)
-                    .await
-                    .ok(),
-                None => Some(execution.await),
+            // Marks the task gone however it goes: finished or cancelled.
+            let _finished = Finished(Arc::clone(&ended));
+            let outcome = execution.await;
+            let status = match (&outcome, ended.control.ending()) {
+                (Ok(_), _) => ExecutionStatus::Succeeded,
+                (Err(_), Some(Ending::TimedOut)) => ExecutionStatus::TimedOut,
+                (Err(_), Some(Ending::Aborted(_))) => ExecutionStatus::Aborted,
+                (Err(_), _) => ExecutionStatus::Failed,
             };
-            match finished {
-                Some(Ok(output)) => ended.end(ExecutionStatus::Succeeded, Ok(output)),
-                Some(Err(error)) => ended.end(ExecutionStatus::Failed, Err(error.into())),
-                None => ended.end(
-                    ExecutionStatus::TimedOut,
-                    Err(StatesError::without_cause(names::TIMEOUT).into()),
-                ),
-            };
+            ended.end(status, outcome.map_err(ExecutionError::from));
         });
         {
             let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -225,7 +238,7 @@ impl ExecutionHandle {
     /// keep it (`Settings::record_history`; see
     /// [`History`]).
     pub fn history(&self) -> Option<&History> {
-        self.shared.history.as_ref()
+        self.shared.recorder.history()
     }
 
     /// Where the execution stands now.
@@ -246,12 +259,16 @@ impl ExecutionHandle {
     /// The execution's error, as [`ExecutionError`].
     pub async fn result(&self) -> Result<Value, ExecutionError> {
         let mut outcome = self.shared.outcome.subscribe();
-        let ended = outcome.wait_for(Option::is_some).await;
-        match ended {
+        let ended = match outcome.wait_for(Option::is_some).await {
             Ok(outcome) => outcome.clone().unwrap_or_else(unreachable_outcome),
             // The sender lives in `self.shared`: it cannot be dropped here.
             Err(_) => unreachable_outcome(),
-        }
+        };
+        // A stopped execution has its outcome at once; its work is over
+        // when its task is gone.
+        let mut finished = self.shared.finished.subscribe();
+        let _ = finished.wait_for(|done| *done).await;
+        ended
     }
 
     /// Stops a running execution: it ends `ABORTED` with `error` and
@@ -264,6 +281,16 @@ impl ExecutionHandle {
             cause: (!cause.is_empty()).then_some(cause),
         });
         self.shared.end(ExecutionStatus::Aborted, outcome)
+    }
+}
+
+/// Marks the execution's task gone when dropped (see
+/// [`ExecutionHandle::result`]).
+struct Finished(Arc<Shared>);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.0.finished.send_replace(true);
     }
 }
 
@@ -290,19 +317,22 @@ mod tests {
     use super::*;
     use serde_json::json;
     use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
 
     fn spawn<F>(timeout: Option<u64>, f: F) -> ExecutionHandle
     where
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
         let observe = (Logging::default(), tracing::Span::none());
+        let control = Control::new();
+        let recorder = Recorder::new(None, None, control.clone());
+        let drive = control.clone();
         ExecutionHandle::spawn(
             "run-1".into(),
             "arn:run-1".into(),
-            timeout,
-            None,
+            (recorder, control),
             observe,
-            f,
+            async move { drive.drive(timeout, f).await },
         )
     }
 

@@ -35,7 +35,8 @@ pub mod variables;
 pub use sfn_macros::{asl, include_asl};
 
 pub use engine::{
-    History, HistoryEvent, LogLevel, Logging, Settings, StateObserver, TaskTokenError, TaskTokens,
+    Ending, HISTORY_EVENT_LIMIT, History, HistoryEvent, LogLevel, Logging, Settings,
+    StateMachineType, StateObserver, TaskTokenError, TaskTokens,
 };
 pub use error::StatesError;
 pub use handle::{ExecutionHandle, ExecutionStatus};
@@ -48,8 +49,8 @@ pub use task::{ExecutionError, Resources, TaskContext, TaskError};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::engine::{
-        BranchFuture, Execution, RetryPolicy, Settings, TaskCallback, Tolerance, call_task,
-        call_task_with_token, expect_seconds, expect_seconds_at, expect_timestamp,
+        BranchFuture, Control, Execution, RetryPolicy, Settings, TaskCallback, Tolerance,
+        call_task, call_task_with_token, expect_seconds, expect_seconds_at, expect_timestamp,
         expect_timestamp_at, expect_tolerated_failure_percentage_at, find_catcher, run_map,
         run_parallel, wait_seconds, wait_until, with_retry,
     };

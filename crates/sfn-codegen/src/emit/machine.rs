@@ -303,41 +303,12 @@ fn state_machine(
          When the execution fails: the `Error` and `Cause` AWS would report \
          (a Fail state's, a task's error that no `Catch` handled, `States.Runtime`, ...).",
     );
-    let outcome = match machine.timeout_seconds {
-        None => quote!(__sfn::Instrument::instrument(self.#top(&mut exec, input), span).await),
-        Some(seconds) => {
-            run_doc.push_str(&format!(
-                "\n\nThe execution times out after {seconds} seconds (`TimeoutSeconds`) \
-                 with `States.Timeout`."
-            ));
-            let seconds = super::values::u64_lit(seconds);
-            quote! {{
-                // `TimeoutSeconds` of the state machine: the first of the run
-                // and the timer to finish decides.
-                let mut run = ::core::pin::pin!(__sfn::Instrument::instrument(
-                    self.#top(&mut exec, input),
-                    span,
-                ));
-                let mut timer = ::core::pin::pin!(__sfn::wait_seconds(#seconds));
-                ::core::future::poll_fn(|cx| {
-                    if let ::core::task::Poll::Ready(outcome) =
-                        ::core::future::Future::poll(run.as_mut(), cx)
-                    {
-                        return ::core::task::Poll::Ready(outcome);
-                    }
-                    match ::core::future::Future::poll(timer.as_mut(), cx) {
-                        ::core::task::Poll::Ready(()) => ::core::task::Poll::Ready(
-                            ::core::result::Result::Err(__sfn::StatesError::without_cause(
-                                __sfn::error::names::TIMEOUT,
-                            )),
-                        ),
-                        ::core::task::Poll::Pending => ::core::task::Poll::Pending,
-                    }
-                })
-                .await
-            }}
-        }
-    };
+    if let Some(seconds) = machine.timeout_seconds {
+        run_doc.push_str(&format!(
+            "\n\nThe execution times out after {seconds} seconds (`TimeoutSeconds`) \
+             with `States.Timeout`."
+        ));
+    }
     let run_doc = doc_attrs(&run_doc);
     let machine_timeout = match machine.timeout_seconds {
         Some(seconds) => {
@@ -403,7 +374,9 @@ fn state_machine(
                 );
                 // Handlers' own `tracing` events are inside the execution's span.
                 let span = exec.span.clone();
-                let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = #outcome;
+                let control = exec.control.clone();
+                let top = __sfn::Instrument::instrument(self.#top(&mut exec, input), span);
+                let outcome = control.drive(#machine_timeout, top).await;
                 exec.end(outcome).map_err(#rt::ExecutionError::from)
             }
 
@@ -428,10 +401,12 @@ fn state_machine(
                 let id = exec.id().to_owned();
                 let machine = ::std::sync::Arc::clone(self);
                 let span = exec.span.clone();
-                let history = exec.recorder.history().cloned();
+                let control = exec.control.clone();
+                let shared = (exec.recorder.clone(), control.clone());
                 let observe = (self.settings.logging, span.clone());
-                #rt::ExecutionHandle::spawn(name, id, #machine_timeout, history, observe, async move {
-                    let outcome = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span).await;
+                #rt::ExecutionHandle::spawn(name, id, shared, observe, async move {
+                    let top = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span);
+                    let outcome = control.drive(#machine_timeout, top).await;
                     exec.end(outcome)
                 })
             }

@@ -64,6 +64,9 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             let mut state = #enum_ident::#start;
             #data
             loop {
+                // Yields now and then; ends here once the execution is
+                // stopped, timed out or out of history events.
+                exec.checkpoint().await?;
                 match state {
                     #(#arms)*
                 }
@@ -74,6 +77,7 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         quote! {
             let state = #enum_ident::#start;
             #data
+            exec.checkpoint().await?;
             match state {
                 #(#arms)*
             }

@@ -328,11 +328,12 @@ impl<T: Tasks> StateMachine<T> {
             ::std::sync::Arc::clone(&self.settings),
         );
         let span = exec.span.clone();
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
-                self.run_top_level(&mut exec, input),
-                span,
-            )
-            .await;
+        let control = exec.control.clone();
+        let top = __sfn::Instrument::instrument(
+            self.run_top_level(&mut exec, input),
+            span,
+        );
+        let outcome = control.drive(::core::option::Option::None, top).await;
         exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
@@ -356,20 +357,20 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
-        let history = exec.recorder.history().cloned();
+        let control = exec.control.clone();
+        let shared = (exec.recorder.clone(), control.clone());
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
-            ::core::option::Option::None,
-            history,
+            shared,
             observe,
             async move {
-                let outcome = __sfn::Instrument::instrument(
-                        machine.run_top_level(&mut exec, input),
-                        span,
-                    )
-                    .await;
+                let top = __sfn::Instrument::instrument(
+                    machine.run_top_level(&mut exec, input),
+                    span,
+                );
+                let outcome = control.drive(::core::option::Option::None, top).await;
                 exec.end(outcome)
             },
         )
@@ -384,6 +385,7 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::Fetch;
             let mut data = input;
             loop {
+                exec.checkpoint().await?;
                 match state {
                     State::Fetch => {
                         exec.enter_state(state.name(), "Task", true, &data);
@@ -589,6 +591,7 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch0::Each;
             let data = input;
+            exec.checkpoint().await?;
             match state {
                 BothBranch0::Each => {
                     exec.enter_state(state.name(), "Map", true, &data);
@@ -753,6 +756,7 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = EachProcessor::Price;
             let data = input;
+            exec.checkpoint().await?;
             match state {
                 EachProcessor::Price => {
                     exec.enter_state(state.name(), "Task", true, &data);
@@ -792,6 +796,7 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch1::Count;
             let data = input;
+            exec.checkpoint().await?;
             match state {
                 BothBranch1::Count => {
                     exec.enter_state(state.name(), "Pass", false, &data);

@@ -177,11 +177,12 @@ impl<T: Tasks> StateMachine<T> {
             ::std::sync::Arc::clone(&self.settings),
         );
         let span = exec.span.clone();
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
-                self.run_top_level(&mut exec, input),
-                span,
-            )
-            .await;
+        let control = exec.control.clone();
+        let top = __sfn::Instrument::instrument(
+            self.run_top_level(&mut exec, input),
+            span,
+        );
+        let outcome = control.drive(::core::option::Option::None, top).await;
         exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
@@ -205,20 +206,20 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
-        let history = exec.recorder.history().cloned();
+        let control = exec.control.clone();
+        let shared = (exec.recorder.clone(), control.clone());
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
-            ::core::option::Option::None,
-            history,
+            shared,
             observe,
             async move {
-                let outcome = __sfn::Instrument::instrument(
-                        machine.run_top_level(&mut exec, input),
-                        span,
-                    )
-                    .await;
+                let top = __sfn::Instrument::instrument(
+                    machine.run_top_level(&mut exec, input),
+                    span,
+                );
+                let outcome = control.drive(::core::option::Option::None, top).await;
                 exec.end(outcome)
             },
         )
@@ -233,6 +234,7 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::Quote;
             let mut data = input;
             loop {
+                exec.checkpoint().await?;
                 match state {
                     State::Quote => {
                         exec.enter_state(state.name(), "Task", true, &data);
@@ -368,10 +370,11 @@ impl<T: Tasks> StateMachine<T> {
                                                 &ARGUMENTS,
                                                 "Arguments",
                                                 __sfn::jsonata_flow::States::new(
-                                                    &effective,
-                                                    &exec.context,
-                                                    &exec.variables,
-                                                ),
+                                                        &effective,
+                                                        &exec.context,
+                                                        &exec.variables,
+                                                    )
+                                                    .with_control(&exec.control),
                                             )
                                             .map(|input| __sfn::call_task(
                                                 exec,
@@ -398,6 +401,7 @@ impl<T: Tasks> StateMachine<T> {
                                             &exec.context,
                                             &exec.variables,
                                         )
+                                        .with_control(&exec.control)
                                         .with_result(&result);
                                     let assigned = __sfn::jsonata_flow::assign(
                                         &ASSIGN,
@@ -422,6 +426,7 @@ impl<T: Tasks> StateMachine<T> {
                                                     &exec.context,
                                                     &exec.variables,
                                                 )
+                                                .with_control(&exec.control)
                                                 .with_error_output(&error_output);
                                             let output = __sfn::jsonata_flow::evaluate(
                                                 &CATCH_0_OUTPUT,
@@ -466,10 +471,11 @@ impl<T: Tasks> StateMachine<T> {
                             ));
                             let rule: usize = {
                                 let states = __sfn::jsonata_flow::States::new(
-                                    &data,
-                                    &exec.context,
-                                    &exec.variables,
-                                );
+                                        &data,
+                                        &exec.context,
+                                        &exec.variables,
+                                    )
+                                    .with_control(&exec.control);
                                 if __sfn::jsonata_flow::condition(
                                     &CHOICE_0_CONDITION,
                                     "Choices[0]/Condition",
@@ -514,10 +520,11 @@ impl<T: Tasks> StateMachine<T> {
                                 ],
                             ));
                             let states = __sfn::jsonata_flow::States::new(
-                                &data,
-                                &exec.context,
-                                &exec.variables,
-                            );
+                                    &data,
+                                    &exec.context,
+                                    &exec.variables,
+                                )
+                                .with_control(&exec.control);
                             let output = __sfn::jsonata_flow::evaluate(
                                 &OUTPUT,
                                 "Output",
@@ -574,10 +581,11 @@ impl<T: Tasks> StateMachine<T> {
                                         &CAUSE,
                                         "Cause",
                                         __sfn::jsonata_flow::States::new(
-                                            &data,
-                                            &exec.context,
-                                            &exec.variables,
-                                        ),
+                                                &data,
+                                                &exec.context,
+                                                &exec.variables,
+                                            )
+                                            .with_control(&exec.control),
                                     )?,
                                 ),
                             });

@@ -611,11 +611,12 @@ impl<T: Tasks> StateMachine<T> {
             ::std::sync::Arc::clone(&self.settings),
         );
         let span = exec.span.clone();
-        let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = __sfn::Instrument::instrument(
-                self.run_top_level(&mut exec, input),
-                span,
-            )
-            .await;
+        let control = exec.control.clone();
+        let top = __sfn::Instrument::instrument(
+            self.run_top_level(&mut exec, input),
+            span,
+        );
+        let outcome = control.drive(::core::option::Option::None, top).await;
         exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
     }
     /// Starts an execution of the workflow on `input` as its own
@@ -639,20 +640,20 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
-        let history = exec.recorder.history().cloned();
+        let control = exec.control.clone();
+        let shared = (exec.recorder.clone(), control.clone());
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
-            ::core::option::Option::None,
-            history,
+            shared,
             observe,
             async move {
-                let outcome = __sfn::Instrument::instrument(
-                        machine.run_top_level(&mut exec, input),
-                        span,
-                    )
-                    .await;
+                let top = __sfn::Instrument::instrument(
+                    machine.run_top_level(&mut exec, input),
+                    span,
+                );
+                let outcome = control.drive(::core::option::Option::None, top).await;
                 exec.end(outcome)
             },
         )
@@ -667,6 +668,7 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::ValidateOrder;
             let mut data = input;
             loop {
+                exec.checkpoint().await?;
                 match state {
                     State::ValidateOrder => {
                         exec.enter_state(state.name(), "Task", true, &data);
@@ -1335,6 +1337,7 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = PrepareShipmentBranch0::UpdateInventory;
             let data = input;
+            exec.checkpoint().await?;
             match state {
                 PrepareShipmentBranch0::UpdateInventory => {
                     exec.enter_state(state.name(), "Task", true, &data);
@@ -1374,6 +1377,7 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = PrepareShipmentBranch1::GenerateInvoice;
             let data = input;
+            exec.checkpoint().await?;
             match state {
                 PrepareShipmentBranch1::GenerateInvoice => {
                     exec.enter_state(state.name(), "Task", true, &data);

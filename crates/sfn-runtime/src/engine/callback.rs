@@ -288,12 +288,9 @@ where
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     let recorder = super::task_call::started_events(exec, resource, true);
-    let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
+    let started = super::task_call::start_handler(exec, move || fut_fn(ctx));
     let waited = async move {
-        let handler = match started {
-            Ok(handler) => handler,
-            Err(panic) => return Err(super::task_call::panicked(panic.as_ref())),
-        };
+        let handler = started?;
         let Some(answer) = callback.answer.take() else {
             return Err(StatesError::runtime("the task token was already used"));
         };

@@ -45,6 +45,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::callback::TaskTokens;
+use super::control::{Control, Ending, HISTORY_EVENT_LIMIT};
 use super::history::{self, History, Recorder};
 use super::observe::{self, Logging};
 use crate::context::{Context, ExecutionInfo};
@@ -113,6 +114,25 @@ pub struct Settings {
     /// The role executions run as, `$$.Execution.RoleArn`; `None` gives a
     /// placeholder role in the documentation account.
     pub role_arn: Option<String>,
+    /// Standard (the default) or Express: a Standard execution fails when
+    /// its history would pass 25,000 events, as on AWS (see
+    /// [`super::control`]); an Express one has no such limit.
+    pub state_machine_type: StateMachineType,
+}
+
+/// The type of a state machine, as AWS's `CreateStateMachine` takes it.
+///
+/// Here it decides one thing: whether executions are held to AWS's quota of
+/// [`HISTORY_EVENT_LIMIT`](super::control::HISTORY_EVENT_LIMIT) history
+/// events. A loop of 12,500 Pass states fails a Standard execution on AWS
+/// and here; as an Express workflow it runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum StateMachineType {
+    /// `STANDARD`: at most 25,000 history events per execution.
+    #[default]
+    Standard,
+    /// `EXPRESS`: no limit on history events.
+    Express,
 }
 
 impl Default for Settings {
@@ -126,6 +146,7 @@ impl Default for Settings {
             history_cap: 25_000,
             state_machines: StateMachines::default(),
             role_arn: None,
+            state_machine_type: StateMachineType::Standard,
         }
     }
 }
@@ -170,6 +191,9 @@ pub struct Execution {
     /// Gives out the ids of the execution's history events and keeps them
     /// when asked; shared by the branches and iterations.
     pub recorder: Recorder,
+    /// What ends the execution from outside its states (stop, timeout,
+    /// history limit); shared by the branches and iterations.
+    pub control: Control,
     /// The id of the `...StateEntered` event of the state this scope is in
     /// (0 before its first state).
     entered_event: u64,
@@ -218,7 +242,12 @@ impl Execution {
         let history = settings
             .record_history
             .then(|| History::with_cap(settings.history_cap));
-        let recorder = Recorder::new(history);
+        let control = Control::new();
+        let limit = match settings.state_machine_type {
+            StateMachineType::Standard => Some(HISTORY_EVENT_LIMIT),
+            StateMachineType::Express => None,
+        };
+        let recorder = Recorder::new(history, limit, control.clone());
         recorder.record_as(1, "ExecutionStarted", || {
             let mut details = history::data("input", input);
             details.insert("roleArn".into(), Value::String(info.role_arn.clone()));
@@ -230,6 +259,7 @@ impl Execution {
             entropy,
             settings,
             recorder,
+            control,
             entered_event: 0,
             entered_kind: "",
             span,
@@ -357,6 +387,7 @@ impl Execution {
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
             recorder: self.recorder.clone(),
+            control: self.control.clone(),
             entered_event: 0,
             entered_kind: "",
             span: self.inner_span(),
@@ -374,6 +405,7 @@ impl Execution {
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
             recorder: self.recorder.clone(),
+            control: self.control.clone(),
             entered_event: 0,
             entered_kind: "",
             span: self.inner_span(),
@@ -437,7 +469,11 @@ impl Execution {
         self.state_span = observe::state_span(&self.span, state_name, kind);
         observe::entered(&self.settings.logging, &self.state_span, state_name);
         if let Some(observer) = &self.settings.on_state_entered {
-            (observer.0)(state_name);
+            // Not once the execution is stopped: its states are no longer
+            // run (the checkpoint before the state fails).
+            if !self.control.is_ending() {
+                (observer.0)(state_name);
+            }
         }
     }
 
@@ -445,6 +481,11 @@ impl Execution {
     /// `error`, if any (see [`find_catcher`](super::find_catcher)); a
     /// catch is logged at [`LogLevel::Error`](super::observe::LogLevel).
     pub fn find_catcher(&self, catchers: &[&[&str]], error: &StatesError) -> Option<usize> {
+        // Nothing catches the end of the execution (stop, timeout, history
+        // limit).
+        if self.control.is_ending() {
+            return None;
+        }
         let found = super::find_catcher(catchers, error);
         if let Some(index) = found {
             observe::caught(&self.settings.logging, &self.state_span, error, index);
@@ -452,19 +493,55 @@ impl Execution {
         found
     }
 
-    /// Logs the end of the execution (see [`super::observe`]) and returns
-    /// its outcome.
+    /// A point before each state where the execution may yield to the
+    /// scheduler, and where it ends once it is stopped, timed out or out of
+    /// history events (see [`Control::checkpoint`]). Generated code awaits
+    /// it before entering each state.
+    ///
+    /// # Errors
+    ///
+    /// The error of the execution's [`Ending`](super::Ending).
+    #[inline]
+    pub async fn checkpoint(&self) -> Result<(), StatesError> {
+        self.control.checkpoint().await
+    }
+
+    /// Logs the end of the execution (see [`super::observe`]), records its
+    /// last history event and returns its outcome. An execution that was
+    /// ended from outside ([`Control::end`]) ends with that
+    /// [`Ending`](super::Ending)'s error, whatever `outcome` says.
     pub fn end(&self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
-        observe::ended(&self.settings.logging, &self.span, &outcome);
+        let ending = self.control.ending();
+        let outcome = match ending {
+            Some(ending) => Err(ending.error()),
+            None => outcome,
+        };
+        let event = match (&outcome, ending) {
+            (Ok(_), _) => "ExecutionSucceeded",
+            (Err(_), Some(Ending::TimedOut)) => "ExecutionTimedOut",
+            (Err(_), Some(Ending::Aborted(_))) => "ExecutionAborted",
+            (Err(_), _) => "ExecutionFailed",
+        };
         match &outcome {
             Ok(output) => {
-                self.recorder.record("ExecutionSucceeded", || {
-                    Value::Object(history::data("output", output))
-                });
+                observe::ended(&self.settings.logging, &self.span, &outcome);
+                self.recorder
+                    .record_end(event, || Value::Object(history::data("output", output)));
             }
             Err(error) => {
-                self.recorder
-                    .record("ExecutionFailed", || error_details(error));
+                if event == "ExecutionFailed" {
+                    observe::ended(&self.settings.logging, &self.span, &outcome);
+                } else {
+                    let cause = error.cause.as_deref().unwrap_or_default();
+                    observe::ended_by_handle(
+                        &self.settings.logging,
+                        &self.span,
+                        event,
+                        &error.error,
+                        cause,
+                    );
+                }
+                self.recorder.record_end(event, || error_details(error));
             }
         }
         outcome

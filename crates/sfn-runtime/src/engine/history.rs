@@ -28,22 +28,29 @@
 //! an event to the one that caused it; for a sequential execution that is
 //! the same event). Inputs and outputs are JSON text, as AWS gives them.
 //!
-//! # Cap
+//! # Limit and cap
 //!
-//! AWS ends a Standard execution at 25,000 history events. Here the
-//! execution goes on, but the [`History`] keeps at most
+//! AWS ends a Standard execution at 25,000 history events
+//! ([`HISTORY_EVENT_LIMIT`](super::control::HISTORY_EVENT_LIMIT)): event 25,000 may only be
+//! `ExecutionSucceeded`; any other event makes the execution fail with
+//! `States.Runtime`, "The execution reached the maximum number of history
+//! events (25000).", and `ExecutionFailed` is event 25,000. The events are
+//! counted whether or not they are kept. An Express execution
+//! ([`StateMachineType::Express`](super::StateMachineType)) has no such
+//! limit; a kept [`History`] still holds at most
 //! [`Settings::history_cap`](super::Settings::history_cap) events (25,000
 //! by default): the later ones are counted ([`History::dropped`]) and not
 //! kept, so that a long loop cannot use unbounded memory.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
+use super::control::{Control, Ending};
 use crate::context::format_timestamp;
 use crate::error::StatesError;
 
@@ -200,19 +207,36 @@ impl History {
 
 /// Gives out event ids and records events when a [`History`] is kept:
 /// what an [`Execution`](super::Execution) and the futures it starts share.
+///
+/// A Standard execution's events are counted against
+/// [`HISTORY_EVENT_LIMIT`](super::control::HISTORY_EVENT_LIMIT) whether or not they are kept: the event that
+/// would pass it is not recorded and ends the execution instead (see
+/// [`super::control`]).
 #[derive(Clone, Debug)]
 pub struct Recorder {
     ids: Arc<AtomicU64>,
     history: Option<History>,
+    /// The most events the execution may have ([`HISTORY_EVENT_LIMIT`](super::control::HISTORY_EVENT_LIMIT)
+    /// for a Standard execution).
+    limit: Option<u64>,
+    /// Ended when the limit is reached.
+    control: Control,
+    /// Set by the first terminal event (`ExecutionSucceeded`, ...): no
+    /// second one is recorded.
+    closed: Arc<AtomicBool>,
 }
 
 impl Recorder {
     /// A recorder whose last id given out is 1 (`ExecutionStarted`, which
-    /// the caller records with [`Recorder::record_as`]).
-    pub(crate) fn new(history: Option<History>) -> Self {
+    /// the caller records with [`Recorder::record_as`]); `limit` events at
+    /// most, after which `control` ends the execution.
+    pub(crate) fn new(history: Option<History>, limit: Option<u64>, control: Control) -> Self {
         Recorder {
             ids: Arc::new(AtomicU64::new(1)),
             history,
+            limit,
+            control,
+            closed: Arc::default(),
         }
     }
 
@@ -229,14 +253,36 @@ impl Recorder {
     /// Records an event: gives it the next id and, when a history is kept,
     /// keeps it with the `details` made then (not made otherwise). Returns
     /// its id.
+    ///
+    /// An event that would reach the execution's limit is not recorded: it
+    /// ends the execution with [`Ending::HistoryLimit`], whose
+    /// `ExecutionFailed` takes the last id.
     pub fn record(
         &self,
         event_type: impl Into<Cow<'static, str>>,
         details: impl FnOnce() -> Value,
     ) -> u64 {
         let id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.limit.is_some_and(|limit| id >= limit) {
+            self.control.end(Ending::HistoryLimit);
+            return id;
+        }
         self.record_as(id, event_type, details);
         id
+    }
+
+    /// Records the event that ends the execution (`ExecutionSucceeded`,
+    /// `ExecutionFailed`, `ExecutionAborted`, `ExecutionTimedOut`), once:
+    /// a second call records nothing. It may take the limit's own id.
+    pub fn record_end(&self, event_type: &'static str, details: impl FnOnce() -> Value) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let mut id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(limit) = self.limit {
+            id = id.min(limit);
+        }
+        self.record_as(id, event_type, details);
     }
 
     /// Records `<prefix>Succeeded` or `<prefix>Failed` (with the error and
@@ -307,7 +353,7 @@ mod tests {
     #[test]
     fn ids_details_and_the_cap() {
         let history = History::with_cap(2);
-        let recorder = Recorder::new(Some(history.clone()));
+        let recorder = Recorder::new(Some(history.clone()), None, Control::new());
         recorder.record_as(1, "ExecutionStarted", || json!({"input": "{}"}));
         let mut made = false;
         assert_eq!(
@@ -339,7 +385,7 @@ mod tests {
                 .ends_with('Z')
         );
 
-        let counting = Recorder::new(None);
+        let counting = Recorder::new(None, None, Control::new());
         let mut made = false;
         counting.record("PassStateEntered", || {
             made = true;
@@ -347,5 +393,36 @@ mod tests {
         });
         assert!(!made, "without a history no details are made");
         assert_eq!(counting.last_id(), 2);
+    }
+
+    #[test]
+    fn the_limit_ends_the_execution_and_its_last_event_takes_the_last_id() {
+        let history = History::with_cap(100);
+        let control = Control::new();
+        let recorder = Recorder::new(Some(history.clone()), Some(5), control.clone());
+        recorder.record_as(1, "ExecutionStarted", || Value::Null);
+        for id in 2..=4 {
+            assert_eq!(recorder.record("PassStateEntered", || Value::Null), id);
+        }
+        assert!(!control.is_ending(), "4 events of 5");
+        // Event 5 may only be the end of the execution.
+        recorder.record("PassStateExited", || Value::Null);
+        assert_eq!(control.ending(), Some(&Ending::HistoryLimit));
+        recorder.record("PassStateEntered", || Value::Null);
+        recorder.record_end("ExecutionFailed", || json!({"error": "States.Runtime"}));
+        recorder.record_end("ExecutionAborted", || Value::Null);
+        let events = history.events();
+        let ids: Vec<u64> = events.iter().map(|e| e.id).collect();
+        assert_eq!(ids, [1, 2, 3, 4, 5]);
+        assert_eq!(events[4].event_type, "ExecutionFailed");
+
+        // At 4 events, the fifth may be ExecutionSucceeded.
+        let control = Control::new();
+        let recorder = Recorder::new(None, Some(5), control.clone());
+        for _ in 2..=4 {
+            recorder.record("PassStateEntered", || Value::Null);
+        }
+        recorder.record_end("ExecutionSucceeded", || Value::Null);
+        assert!(!control.is_ending());
     }
 }

@@ -10,6 +10,9 @@
 //!   state to state, and its children for Parallel branches and Map items.
 //! * [`History`] ([`history`]): the execution's events, AWS's
 //!   `GetExecutionHistory`.
+//! * [`Control`] ([`control`]): what ends an execution from outside its
+//!   states (stop, `TimeoutSeconds`, the history limit), and the
+//!   checkpoints where it yields to the scheduler and notices.
 //! * [`with_retry`] and [`RetryPolicy`] ([`retry`]): AWS's `Retry`.
 //! * [`find_catcher`] ([`catch`]): AWS's `Catch`.
 //! * [`call_task`] ([`task_call`]): one call of a Task handler, with
@@ -33,6 +36,7 @@
 
 pub mod callback;
 pub mod catch;
+pub mod control;
 pub mod execution;
 pub mod history;
 pub mod map;
@@ -50,7 +54,8 @@ mod test_support;
 
 pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_token};
 pub use catch::find_catcher;
-pub use execution::{Execution, Settings, StateObserver};
+pub use control::{Control, Ending, HISTORY_EVENT_LIMIT, Interrupt};
+pub use execution::{Execution, Settings, StateMachineType, StateObserver};
 pub use history::{History, HistoryEvent, Recorder};
 pub use map::{Tolerance, run_map};
 pub use observe::{LogLevel, Logging};

@@ -81,7 +81,9 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        if !is_catchable(&error.error) {
+        // Nothing retries the end of the execution (stopped, timed out,
+        // out of history events).
+        if !is_catchable(&error.error) || exec.control.is_ending() {
             return Err(error);
         }
         let Some(index) = retry

@@ -54,14 +54,9 @@ where
     let span = exec.state_span.clone();
     // History: TaskScheduled, TaskStarted, and the outcome.
     let recorder = started_events(exec, resource, false);
-    // Creating the future runs user code too (a handler that is not an
-    // `async fn` may panic before returning its future).
-    let started = std::panic::catch_unwind(AssertUnwindSafe(move || fut_fn(ctx)));
+    let started = start_handler(exec, move || fut_fn(ctx));
     let call = async move {
-        let handler = match started {
-            Ok(handler) => handler,
-            Err(panic) => return Err(panicked(panic.as_ref())),
-        };
+        let handler = started?;
         let guarded =
             tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span);
         let outcome = match timeout_seconds {
@@ -84,6 +79,19 @@ where
         ended_event(&recorder, &outcome);
         outcome
     }
+}
+
+/// The handler's future, made by `make`; not made once the execution is
+/// ending (stopped, timed out, out of history events), so that no handler
+/// is called after that. Making the future runs user code too (a handler
+/// that is not an `async fn` may panic before returning its future): a
+/// panic there is `States.TaskFailed`.
+pub(super) fn start_handler<Fut>(
+    exec: &Execution,
+    make: impl FnOnce() -> Fut,
+) -> Result<Fut, StatesError> {
+    exec.control.check()?;
+    std::panic::catch_unwind(AssertUnwindSafe(make)).map_err(|panic| panicked(panic.as_ref()))
 }
 
 /// What the handler of `state_name` sees: the context object, the

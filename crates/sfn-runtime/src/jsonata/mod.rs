@@ -67,7 +67,20 @@ pub use value::{Array, Function, Object, Unsupported, Value};
 pub trait Bindings {
     /// The value of `$name` (`name` without the `$`), if bound.
     fn variable(&self, name: &str) -> Option<Value>;
+
+    /// Asked every [`INTERRUPT_INTERVAL`] evaluation steps: an error to
+    /// end the evaluation with now, if it must end (the execution was
+    /// stopped or ran out of time). The default never interrupts.
+    fn interrupted(&self) -> Option<EvalError> {
+        None
+    }
 }
+
+/// How many evaluation steps (expression nodes evaluated) pass between two
+/// questions to [`Bindings::interrupted`]: often enough that an endless
+/// loop (`($f := function($x){$f($x)}; $f(1))`) is noticed within
+/// microseconds, rarely enough to cost nothing measurable.
+pub const INTERRUPT_INTERVAL: u32 = 1024;
 
 impl Bindings for () {
     fn variable(&self, _name: &str) -> Option<Value> {

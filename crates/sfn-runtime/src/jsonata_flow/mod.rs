@@ -24,6 +24,7 @@
 use serde_json::{Map, Value};
 
 use crate::context::Context;
+use crate::engine::{Control, Interrupt};
 use crate::error::{StatesError, names};
 use crate::jsonata::{self as ata, Program};
 use crate::variables::VariableStore;
@@ -89,6 +90,10 @@ pub struct States<'a> {
     pub context: &'a Context,
     /// The workflow variables, `$name`.
     pub variables: &'a VariableStore,
+    /// The execution's control: a long evaluation gives up once the
+    /// execution is stopped or out of time (see
+    /// [`crate::engine::control`]). `None` evaluates to the end.
+    pub control: Option<&'a Control>,
 }
 
 impl std::fmt::Debug for States<'_> {
@@ -110,6 +115,16 @@ impl<'a> States<'a> {
             error_output: None,
             context,
             variables,
+            control: None,
+        }
+    }
+
+    /// The same, interrupted when the execution that `control` belongs to
+    /// is stopped or runs out of time.
+    pub fn with_control(self, control: &'a Control) -> Self {
+        States {
+            control: Some(control),
+            ..self
         }
     }
 
@@ -143,6 +158,8 @@ struct Bindings<'a> {
     variables: std::cell::RefCell<std::collections::HashMap<String, ata::Value>>,
     /// What the expression being evaluated reads.
     needs: std::cell::Cell<Needs>,
+    /// When to give up (a stopped or timed-out execution).
+    interrupt: Option<Interrupt>,
 }
 
 impl<'a> Bindings<'a> {
@@ -156,6 +173,7 @@ impl<'a> Bindings<'a> {
             whole_context: Default::default(),
             variables: Default::default(),
             needs: Default::default(),
+            interrupt: states.control.map(Control::interrupt),
         }
     }
 
@@ -227,6 +245,13 @@ impl ata::Bindings for Bindings<'_> {
             "eval" => Some(ata::Value::Undefined),
             _ => self.workflow_variable(name),
         }
+    }
+
+    fn interrupted(&self) -> Option<ata::EvalError> {
+        // The execution's own error (`States.Timeout`, the stop's) replaces
+        // this one as the execution's outcome.
+        let error = self.interrupt.as_ref()?.check()?;
+        Some(ata::EvalError::new("SFN.INTERRUPTED", error.to_string()))
     }
 }
 

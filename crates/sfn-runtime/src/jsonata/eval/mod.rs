@@ -171,6 +171,8 @@ pub(crate) struct Evaluator<'p> {
     pub(super) root: Value,
     pub(crate) now_millis: i64,
     depth: Cell<usize>,
+    /// Steps until the next question to [`Bindings::interrupted`].
+    fuel: Cell<u32>,
     /// The stack position where the evaluation started.
     stack_base: usize,
     /// Frames given a function, array or object; emptied at the end.
@@ -257,6 +259,7 @@ impl<'p> Evaluator<'p> {
             root,
             now_millis: chrono::Utc::now().timestamp_millis(),
             depth: Cell::new(0),
+            fuel: Cell::new(super::INTERRUPT_INTERVAL),
             stack_base: stack_position(),
             frames: RefCell::default(),
             signatures: RefCell::default(),
@@ -266,7 +269,19 @@ impl<'p> Evaluator<'p> {
 
     /// Counts one more level of nesting, or fails with U1001 when the
     /// evaluation nests too deeply.
+    /// Every [`INTERRUPT_INTERVAL`](super::INTERRUPT_INTERVAL) levels
+    /// entered, asks the bindings whether to give up (a stopped or
+    /// timed-out execution; see [`Bindings::interrupted`]).
     fn enter(&self, expr: &Expr) -> Result<DepthGuard<'_>, EvalError> {
+        let fuel = self.fuel.get();
+        if fuel == 0 {
+            self.fuel.set(super::INTERRUPT_INTERVAL);
+            if let Some(error) = self.bindings.interrupted() {
+                return Err(error.at(expr.span.start));
+            }
+        } else {
+            self.fuel.set(fuel - 1);
+        }
         let depth = self.depth.get() + 1;
         if depth > MAX_DEPTH || self.stack_base.abs_diff(stack_position()) > STACK_BUDGET {
             return Err(stack_overflow().at(expr.span.start));

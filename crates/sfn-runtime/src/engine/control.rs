@@ -1,0 +1,329 @@
+//! What ends an execution from outside its states, and the points where an
+//! execution notices it.
+//!
+//! Three things end an execution whatever its states are doing:
+//!
+//! * [`ExecutionHandle::stop`](crate::ExecutionHandle::stop): `ABORTED`;
+//! * the state machine's `TimeoutSeconds`: `TIMED_OUT` with
+//!   `States.Timeout`;
+//! * AWS's quota of 25,000 history events for a Standard execution (see
+//!   [`HISTORY_EVENT_LIMIT`]): `FAILED` with `States.Runtime`.
+//!
+//! A [`Control`] is shared by an execution and everything it runs (Parallel
+//! branches, Map iterations, task calls, JSONata evaluations). The first
+//! [`Ending`] set on it wins; from then on every checkpoint fails, no Retry
+//! or Catch applies, and the execution's outcome is the ending's.
+//!
+//! # Checkpoints
+//!
+//! Generated code calls [`Control::checkpoint`] before each state it
+//! enters, and the engine before each task attempt. A checkpoint fails
+//! once the execution is ending, and otherwise spends one unit of tokio's
+//! cooperative budget ([`tokio::task::coop::consume_budget`]): when a task
+//! has run for a while without waiting on anything (about 128 states), it
+//! yields to the scheduler, so timers fire, `stop` is seen, and other tasks
+//! run, even in a loop of Pass and Choice states on a current-thread
+//! runtime. It costs a few nanoseconds otherwise.
+//!
+//! The JSONata evaluator is synchronous; it asks an [`Interrupt`] every few
+//! thousand steps whether to give up (the execution was stopped, or ran
+//! past its deadline).
+//!
+//! Work that blocks its thread (a task handler calling
+//! `std::thread::sleep`, a blocking read) cannot be interrupted by any of
+//! this: see [`Resources`](crate::Resources).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{StatesError, names};
+
+/// How many events the history of a Standard execution may hold (AWS's
+/// hard quota). When an execution has 24,999 events, the next one must be
+/// `ExecutionSucceeded`; any other event makes the execution fail instead,
+/// with `ExecutionFailed` as event 25,000 (AWS's "Avoid reaching the
+/// history quota" page).
+pub const HISTORY_EVENT_LIMIT: u64 = 25_000;
+
+/// The cause AWS gives when an execution reaches [`HISTORY_EVENT_LIMIT`]
+/// (error `States.Runtime`).
+pub const HISTORY_LIMIT_CAUSE: &str =
+    "The execution reached the maximum number of history events (25000).";
+
+/// Why an execution ends before its states end it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// [`ExecutionHandle::stop`](crate::ExecutionHandle::stop), with the
+    /// error and cause it was given: the execution is `ABORTED`.
+    Aborted(StatesError),
+    /// The state machine's `TimeoutSeconds` passed: `TIMED_OUT`, with
+    /// `States.Timeout`.
+    TimedOut,
+    /// The history reached [`HISTORY_EVENT_LIMIT`]: `FAILED`, with
+    /// `States.Runtime` and [`HISTORY_LIMIT_CAUSE`].
+    HistoryLimit,
+}
+
+impl Ending {
+    /// The error the execution ends with.
+    pub fn error(&self) -> StatesError {
+        match self {
+            Ending::Aborted(error) => error.clone(),
+            Ending::TimedOut => StatesError::without_cause(names::TIMEOUT),
+            Ending::HistoryLimit => StatesError::runtime(HISTORY_LIMIT_CAUSE),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Set once `ending` is: the fast check of every checkpoint.
+    ending_set: AtomicBool,
+    ending: OnceLock<Ending>,
+    /// When the execution's `TimeoutSeconds` runs out, once it runs.
+    deadline: OnceLock<tokio::time::Instant>,
+}
+
+/// What an execution and everything it runs share to be ended from
+/// outside (see the [module](self) docs). Cloning is cheap.
+#[derive(Clone, Debug, Default)]
+pub struct Control(Arc<Inner>);
+
+impl Control {
+    /// A control for a new execution: nothing ends it yet.
+    pub fn new() -> Self {
+        Control::default()
+    }
+
+    /// Ends the execution with `ending`, unless it is already ending;
+    /// returns whether this call ended it.
+    pub fn end(&self, ending: Ending) -> bool {
+        let set = self.0.ending.set(ending).is_ok();
+        self.0.ending_set.store(true, Ordering::Release);
+        set
+    }
+
+    /// Why the execution is ending, once it is.
+    pub fn ending(&self) -> Option<&Ending> {
+        if !self.0.ending_set.load(Ordering::Acquire) {
+            return None;
+        }
+        self.0.ending.get()
+    }
+
+    /// Whether the execution is ending (no Retry or Catch applies then).
+    #[inline]
+    pub fn is_ending(&self) -> bool {
+        self.0.ending_set.load(Ordering::Acquire)
+    }
+
+    /// `Err` with the ending's error once the execution is ending.
+    ///
+    /// # Errors
+    ///
+    /// The error of the [`Ending`].
+    #[inline]
+    pub fn check(&self) -> Result<(), StatesError> {
+        match self.ending() {
+            None => Ok(()),
+            Some(ending) => Err(ending.error()),
+        }
+    }
+
+    /// A point where the execution may yield to the scheduler and notices
+    /// that it is ending (see the [module](self) docs).
+    ///
+    /// # Errors
+    ///
+    /// The error of the [`Ending`], once the execution is ending.
+    pub async fn checkpoint(&self) -> Result<(), StatesError> {
+        self.check()?;
+        tokio::task::coop::consume_budget().await;
+        self.check()
+    }
+
+    /// When the execution's `TimeoutSeconds` runs out, once
+    /// [`Control::drive`] started it.
+    pub fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.0.deadline.get().copied()
+    }
+
+    /// Runs `execution` (the future of the execution's top level) to its
+    /// end under the execution's limits: it ends `TIMED_OUT` when
+    /// `timeout_seconds` pass, and with the [`Ending`]'s error whenever
+    /// one was set (stopped, timed out, history full), whatever the states
+    /// returned.
+    ///
+    /// # Errors
+    ///
+    /// The execution's error.
+    pub async fn drive<F>(
+        &self,
+        timeout_seconds: Option<u64>,
+        execution: F,
+    ) -> Result<Value, StatesError>
+    where
+        F: Future<Output = Result<Value, StatesError>>,
+    {
+        let outcome = match timeout_seconds {
+            None => execution.await,
+            Some(seconds) => {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+                let _ = self.0.deadline.set(deadline);
+                // The states first: an execution that ends at its deadline
+                // succeeds, and a stopped one is not called timed out. The
+                // timer is polled outside the cooperative budget: the
+                // states have spent it when they yield, and a timer polled
+                // within it would then never see its deadline.
+                let timer = tokio::task::coop::unconstrained(tokio::time::sleep_until(deadline));
+                tokio::select! {
+                    biased;
+                    outcome = execution => outcome,
+                    () = timer => {
+                        self.end(Ending::TimedOut);
+                        Err(Ending::TimedOut.error())
+                    }
+                }
+            }
+        };
+        match self.ending() {
+            Some(ending) => Err(ending.error()),
+            None => outcome,
+        }
+    }
+
+    /// An [`Interrupt`] for one synchronous evaluation that starts now.
+    pub fn interrupt(&self) -> Interrupt {
+        let remaining = self
+            .deadline()
+            .map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
+        Interrupt {
+            control: self.clone(),
+            started: std::time::Instant::now(),
+            remaining,
+        }
+    }
+}
+
+/// Tells a long synchronous computation (a JSONata evaluation) when to
+/// give up: when the execution is ending, or when the computation has run
+/// longer than the time left before the execution's deadline, which then
+/// ends the execution `TIMED_OUT`.
+///
+/// The time a computation takes is measured on the wall clock: under
+/// `tokio::time::pause()` the tokio clock stands still while synchronous
+/// code runs, so it could never pass the deadline. With a real clock both
+/// measures agree.
+#[derive(Clone, Debug)]
+pub struct Interrupt {
+    control: Control,
+    started: std::time::Instant,
+    /// The time the execution had left when the computation started.
+    remaining: Option<Duration>,
+}
+
+impl Interrupt {
+    /// The error to give up with, if the computation should stop now.
+    pub fn check(&self) -> Option<StatesError> {
+        if let Some(ending) = self.control.ending() {
+            return Some(ending.error());
+        }
+        let remaining = self.remaining?;
+        if self.started.elapsed() < remaining {
+            return None;
+        }
+        self.control.end(Ending::TimedOut);
+        self.control.ending().map(Ending::error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_first_ending_wins() {
+        let control = Control::new();
+        assert!(control.check().is_ok());
+        assert!(!control.is_ending());
+        assert!(control.end(Ending::HistoryLimit));
+        assert!(!control.end(Ending::TimedOut));
+        assert_eq!(control.ending(), Some(&Ending::HistoryLimit));
+        let error = control.check().unwrap_err();
+        assert_eq!(error.error, "States.Runtime");
+        assert_eq!(error.cause.as_deref(), Some(HISTORY_LIMIT_CAUSE));
+        // Clones share it.
+        assert!(control.clone().is_ending());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn drive_times_out_and_an_ending_replaces_the_outcome() {
+        let control = Control::new();
+        let outcome = control
+            .drive(Some(5), async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                Ok(json!(1))
+            })
+            .await;
+        assert_eq!(outcome.unwrap_err().error, "States.Timeout");
+        assert_eq!(control.ending(), Some(&Ending::TimedOut));
+
+        let control = Control::new();
+        let stopper = control.clone();
+        let outcome = control
+            .drive(None, async move {
+                stopper.end(Ending::Aborted(StatesError::new("Stop", "by hand")));
+                Ok(json!("ignored"))
+            })
+            .await;
+        assert_eq!(outcome, Err(StatesError::new("Stop", "by hand")));
+
+        // Ending exactly at the deadline is a success.
+        let control = Control::new();
+        let outcome = control
+            .drive(Some(5), async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                Ok(json!("on time"))
+            })
+            .await;
+        assert_eq!(outcome, Ok(json!("on time")));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_loop_of_checkpoints_lets_timers_fire() {
+        let control = Control::new();
+        let inner = control.clone();
+        let mut steps = 0_u64;
+        let outcome = control
+            .drive(Some(1), async {
+                loop {
+                    inner.checkpoint().await?;
+                    steps += 1;
+                }
+            })
+            .await;
+        assert_eq!(outcome.unwrap_err().error, "States.Timeout");
+        assert!(steps > 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_interrupt_gives_up_past_the_deadline_or_when_ending() {
+        let control = Control::new();
+        assert!(control.interrupt().check().is_none(), "no deadline");
+        control.0.deadline.set(tokio::time::Instant::now()).unwrap();
+        let interrupt = control.interrupt();
+        assert_eq!(interrupt.check().unwrap().error, "States.Timeout");
+        assert_eq!(control.ending(), Some(&Ending::TimedOut));
+
+        let control = Control::new();
+        let interrupt = control.interrupt();
+        assert!(interrupt.check().is_none());
+        control.end(Ending::Aborted(StatesError::without_cause("Stop")));
+        assert_eq!(interrupt.check().unwrap().error, "Stop");
+    }
+}
