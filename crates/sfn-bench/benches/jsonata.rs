@@ -96,12 +96,21 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
+/// Express: 20,000 states pass the 25,000-event history limit of a
+/// Standard execution.
+fn express() -> sfn_runtime::Settings {
+    sfn_runtime::Settings {
+        state_machine_type: sfn_runtime::StateMachineType::Express,
+        ..sfn_runtime::Settings::default()
+    }
+}
+
 fn jsonata(c: &mut Criterion) {
     let rt = runtime();
     let expected_total: i64 = (0..10_000).sum();
     let (a, b) = (
-        loop_jsonata::StateMachine::new(()),
-        loop_jsonpath::StateMachine::new(()),
+        loop_jsonata::StateMachine::new(()).with_settings(express()),
+        loop_jsonpath::StateMachine::new(()).with_settings(express()),
     );
     assert_eq!(
         rt.block_on(a.run(json!({}))).unwrap(),
