@@ -163,6 +163,27 @@ fn an_express_loop_times_out_through_run_on_a_multi_thread_runtime() {
 }
 
 #[test]
+fn an_express_loop_times_out_on_paused_time_after_its_timeout_in_real_time() {
+    within(Duration::from_secs(60), || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            // The loop never waits, so tokio's paused clock never moves:
+            // the wall clock ends it.
+            let machine =
+                spin::StateMachine::from_resources(Resources::new()).with_settings(express());
+            let started = std::time::Instant::now();
+            let err = machine.run(json!({"x": 1})).await.unwrap_err();
+            assert_eq!(err.error, "States.Timeout");
+            assert!(started.elapsed() >= Duration::from_secs(2));
+        });
+    });
+}
+
+#[test]
 fn an_outer_tokio_timeout_ends_the_loop() {
     within(Duration::from_secs(60), || {
         current_thread().block_on(async {

@@ -34,7 +34,7 @@
 //! this: see [`Resources`](crate::Resources).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -86,7 +86,15 @@ struct Inner {
     ending: OnceLock<Ending>,
     /// When the execution's `TimeoutSeconds` runs out, once it runs.
     deadline: OnceLock<tokio::time::Instant>,
+    /// When it started on the wall clock, and its `TimeoutSeconds`.
+    wall: OnceLock<(std::time::Instant, Duration)>,
+    /// Checkpoints passed, to look at the wall clock now and then.
+    checkpoints: AtomicU32,
 }
+
+/// How many checkpoints pass between two looks at the wall clock (see
+/// [`Control::checkpoint`]).
+const WALL_CLOCK_INTERVAL: u32 = 1024;
 
 /// What an execution and everything it runs share to be ended from
 /// outside (see the [module](self) docs). Cloning is cheap.
@@ -140,9 +148,23 @@ impl Control {
     /// # Errors
     ///
     /// The error of the [`Ending`], once the execution is ending.
+    ///
+    /// Every [`WALL_CLOCK_INTERVAL`] checkpoints it also compares the wall
+    /// clock with the execution's `TimeoutSeconds`. With a real clock the
+    /// timer of [`Control::drive`] fires first; under
+    /// `tokio::time::pause()` a loop that never waits never lets tokio's
+    /// clock advance, and this ends it after its timeout in real time.
     pub async fn checkpoint(&self) -> Result<(), StatesError> {
         self.check()?;
         tokio::task::coop::consume_budget().await;
+        let passed = self.0.checkpoints.fetch_add(1, Ordering::Relaxed);
+        if passed % WALL_CLOCK_INTERVAL == WALL_CLOCK_INTERVAL - 1 {
+            if let Some((started, timeout)) = self.0.wall.get() {
+                if started.elapsed() >= *timeout {
+                    self.end(Ending::TimedOut);
+                }
+            }
+        }
         self.check()
     }
 
@@ -172,8 +194,10 @@ impl Control {
         let outcome = match timeout_seconds {
             None => execution.await,
             Some(seconds) => {
-                let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+                let timeout = Duration::from_secs(seconds);
+                let deadline = tokio::time::Instant::now() + timeout;
                 let _ = self.0.deadline.set(deadline);
+                let _ = self.0.wall.set((std::time::Instant::now(), timeout));
                 // The states first: an execution that ends at its deadline
                 // succeeds, and a stopped one is not called timed out. The
                 // timer is polled outside the cooperative budget: the
