@@ -270,6 +270,10 @@ fn tasks_trait(plan: &Plan<'_>, module: &ModuleSpec, allow: &TokenStream) -> Tok
         /// Implement it to run the workflow with typed handlers
         /// ([`StateMachine::new`]), or use [`StateMachine::from_resources`] to
         /// call handlers registered by Resource string.
+        ///
+        /// A handler must await, never block its thread: a timeout, a stop or
+        /// the rest of the runtime cannot interrupt `std::thread::sleep` or a
+        /// blocking read. Run blocking work with `tokio::task::spawn_blocking`.
         #allow
         pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#methods)*

@@ -221,6 +221,10 @@ impl ::core::fmt::Display for BothBranch1 {
 /// Implement it to run the workflow with typed handlers
 /// ([`StateMachine::new`]), or use [`StateMachine::from_resources`] to
 /// call handlers registered by Resource string.
+///
+/// A handler must await, never block its thread: a timeout, a stop or
+/// the rest of the runtime cannot interrupt `std::thread::sleep` or a
+/// blocking read. Run blocking work with `tokio::task::spawn_blocking`.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
 #[allow(unused_qualifications, unreachable_pub, dead_code)]
 pub trait Tasks: ::core::marker::Send + ::core::marker::Sync + 'static {
