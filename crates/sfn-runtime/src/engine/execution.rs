@@ -105,8 +105,10 @@ pub struct Settings {
     /// Whether executions keep their history events (see
     /// [`super::history`]); off by default: ids are counted either way.
     pub record_history: bool,
-    /// How many events a kept history holds at most (AWS's limit of a
-    /// Standard execution, 25,000, by default).
+    /// How many events a kept history holds at most (25,000 by default).
+    /// A Standard execution never has more: it fails at AWS's limit of
+    /// 25,000 events (see [`super::control`]); the cap bounds the memory
+    /// of an Express execution's history, which has no limit.
     pub history_cap: usize,
     /// The workflows that `states:startExecution` Tasks may start, by name
     /// (see [`crate::nested`]).
