@@ -449,7 +449,7 @@ impl<'p> Evaluator<'p> {
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Regex(lit) => self.eval_regex(lit, pos),
-            ExprKind::Name(name) => Ok(path::lookup_name(input, name, 0)),
+            ExprKind::Name(name) => Ok(path::lookup_name(input, name)),
             ExprKind::Context => Ok(match input {
                 Value::Array(a) if a.outer_wrapper => a.items.first().cloned().unwrap_or_default(),
                 v => v.clone(),

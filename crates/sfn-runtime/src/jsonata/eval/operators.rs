@@ -9,7 +9,7 @@ use sfn_lang::jsonata::{BinaryOp, Expr};
 use super::{Env, Evaluator, show};
 use crate::jsonata::builtins::EvalError;
 use crate::jsonata::stdlib;
-use crate::jsonata::value::{Function, MAX_VALUE_DEPTH, Value};
+use crate::jsonata::value::{Function, Value};
 
 /// The largest sequence a range may allocate.
 const MAX_RANGE: f64 = 10_000_000.0;
@@ -29,11 +29,26 @@ pub(crate) fn boolean(v: &Value) -> Option<bool> {
         // non-empty objects (true) and lambdas, partial applications and
         // regular expressions otherwise (false).
         Value::Function(f) => matches!(&**f, Function::Native(_) | Function::Transform(_)),
-        Value::Array(a) => match a.items.as_slice() {
-            [] => false,
-            [one] => boolean(one).unwrap_or(false),
-            items => items.iter().any(|i| boolean(i).unwrap_or(false)),
-        },
+        // jsonata-js: an array is true when one of its items is (a lone
+        // item decides); nested arrays at any depth are looked into, here
+        // without recursion.
+        Value::Array(a) => {
+            let mut pending = vec![a.items.iter()];
+            while let Some(items) = pending.last_mut() {
+                match items.next() {
+                    Some(Value::Array(inner)) => pending.push(inner.items.iter()),
+                    Some(item) => {
+                        if boolean(item) == Some(true) {
+                            return Some(true);
+                        }
+                    }
+                    None => {
+                        pending.pop();
+                    }
+                }
+            }
+            false
+        }
     })
 }
 
@@ -66,36 +81,47 @@ pub(crate) fn negate(v: Value) -> Result<Value, EvalError> {
     }
 }
 
-/// Deep equality (`=`): same type and same contents.
+/// Deep equality (`=`): same type and same contents, at any depth (the
+/// pairs still to compare are kept in a list, not on the stack).
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
-    fn go(a: &Value, b: &Value, depth: usize) -> bool {
-        if depth > MAX_VALUE_DEPTH {
-            return false;
-        }
-        match (a, b) {
+    let mut pending = vec![(a, b)];
+    while let Some((a, b)) = pending.pop() {
+        let equal = match (a, b) {
             (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::Number(x), Value::Number(y)) => x == y,
             (Value::String(x), Value::String(y)) => x == y,
             (Value::Array(x), Value::Array(y)) => {
-                Rc::ptr_eq(x, y)
-                    || x.items.len() == y.items.len()
-                        && x.items
-                            .iter()
-                            .zip(&y.items)
-                            .all(|(p, q)| go(p, q, depth + 1))
+                if !Rc::ptr_eq(x, y) {
+                    if x.items.len() != y.items.len() {
+                        return false;
+                    }
+                    pending.extend(x.items.iter().zip(&y.items));
+                }
+                true
             }
             (Value::Object(x), Value::Object(y)) => {
-                Rc::ptr_eq(x, y)
-                    || x.len() == y.len()
-                        && x.iter()
-                            .all(|(k, v)| y.get(k).is_some_and(|w| go(v, w, depth + 1)))
+                if !Rc::ptr_eq(x, y) {
+                    if x.len() != y.len() {
+                        return false;
+                    }
+                    for (k, v) in x.iter() {
+                        let Some(w) = y.get(k) else {
+                            return false;
+                        };
+                        pending.push((v, w));
+                    }
+                }
+                true
             }
             (Value::Function(x), Value::Function(y)) => same_function(x, y),
             _ => false,
+        };
+        if !equal {
+            return false;
         }
     }
-    go(a, b, 0)
+    true
 }
 
 /// JavaScript's `===`: primitives by value, the rest by identity.

@@ -15,7 +15,9 @@ use sfn_lang::jsonata::{Expr, ExprKind, Path, Stage};
 
 use super::{Env, Evaluator, Stream, operators};
 use crate::jsonata::builtins::EvalError;
-use crate::jsonata::value::{Array, MAX_VALUE_DEPTH, Object, Value, insert_new_key, object_insert};
+use crate::jsonata::value::{
+    Array, Object, Value, for_each_in_arrays, insert_new_key, object_insert,
+};
 
 /// One item of a tuple stream: the item (`@`) and the variables bound along
 /// the path.
@@ -79,36 +81,31 @@ fn items_of(v: &Value) -> Vec<Value> {
     }
 }
 
-/// `name` applied to a value: the field of an object; mapped over an array,
-/// flattening.
-pub(crate) fn lookup_name(input: &Value, name: &str, depth: usize) -> Value {
+/// `name` applied to a value: the field of an object; mapped over an array
+/// (and the arrays nested in it, at any depth), flattening.
+pub(crate) fn lookup_name(input: &Value, name: &str) -> Value {
     match input {
         Value::Object(o) => o.get(name).cloned().unwrap_or_default(),
-        Value::Array(a) if depth < MAX_VALUE_DEPTH => {
+        Value::Array(_) => {
             let mut out = Vec::new();
-            for item in &a.items {
-                match lookup_name(item, name, depth + 1) {
-                    Value::Undefined => {}
-                    Value::Array(inner) => out.extend(inner.items.iter().cloned()),
-                    v => out.push(v),
+            for_each_in_arrays(input, |item| {
+                if let Value::Object(o) = item {
+                    match o.get(name) {
+                        None | Some(Value::Undefined) => {}
+                        Some(Value::Array(inner)) => out.extend(inner.items.iter().cloned()),
+                        Some(v) => out.push(v.clone()),
+                    }
                 }
-            }
+            });
             Value::sequence(out)
         }
         _ => Value::Undefined,
     }
 }
 
-/// Appends the items of nested arrays to `out`, recursively.
-pub(crate) fn flatten_into(v: &Value, out: &mut Vec<Value>, depth: usize) {
-    match v {
-        Value::Array(a) if depth < MAX_VALUE_DEPTH => {
-            for item in &a.items {
-                flatten_into(item, out, depth + 1);
-            }
-        }
-        v => out.push(v.clone()),
-    }
+/// Appends the items of nested arrays to `out`, at any depth.
+pub(crate) fn flatten_into(v: &Value, out: &mut Vec<Value>) {
+    for_each_in_arrays(v, |item| out.push(item.clone()));
 }
 
 /// `*`: the values of the fields of an object (array values flattened).
@@ -123,7 +120,7 @@ pub(crate) fn wildcard(input: &Value) -> Value {
     let mut sequence = true;
     let mut field = |v: &Value| match v {
         Value::Array(_) => {
-            flatten_into(v, &mut out, 0);
+            flatten_into(v, &mut out);
             sequence = false;
         }
         v => out.push(v.clone()),
@@ -142,24 +139,23 @@ pub(crate) fn wildcard(input: &Value) -> Value {
 
 /// `**`: the value and all its descendants.
 pub(crate) fn descendants(input: &Value) -> Value {
-    fn walk(v: &Value, out: &mut Vec<Value>, depth: usize) {
-        if depth > MAX_VALUE_DEPTH {
-            return;
-        }
+    if input.is_undefined() {
+        return Value::Undefined;
+    }
+    // Depth first, each object before its members, arrays not themselves
+    // included; a stack of the values still to visit, in reverse.
+    let mut out = Vec::new();
+    let mut pending = vec![input];
+    while let Some(v) = pending.pop() {
         match v {
-            Value::Array(a) => a.items.iter().for_each(|i| walk(i, out, depth + 1)),
+            Value::Array(a) => pending.extend(a.items.iter().rev()),
             Value::Object(o) => {
                 out.push(v.clone());
-                o.values().for_each(|i| walk(i, out, depth + 1));
+                pending.extend(o.values().rev());
             }
             v => out.push(v.clone()),
         }
     }
-    if input.is_undefined() {
-        return Value::Undefined;
-    }
-    let mut out = Vec::new();
-    walk(input, &mut out, 0);
     if out.len() == 1 {
         out.pop().unwrap_or_default()
     } else {

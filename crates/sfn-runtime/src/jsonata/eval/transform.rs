@@ -15,40 +15,40 @@ use sfn_lang::jsonata::ExprKind;
 use super::{Evaluator, show};
 use crate::jsonata::builtins::EvalError;
 use crate::jsonata::value::{
-    Array, Function, MAX_VALUE_DEPTH, Object, Transform, Value, object_insert,
+    Array, Function, Object, Rebuild, Transform, Value, object_insert, rebuild,
 };
 
-/// A deep copy in which every array and object is a new allocation; sequence
-/// flags are dropped, as jsonata-js's JSON round trip drops them.
+/// A deep copy in which every array and object is a new allocation;
+/// sequence flags are dropped, as jsonata-js's JSON round trip drops them.
+/// Any depth is copied (without recursion); the `Result` is for the
+/// `$clone` built-in that calls this.
 pub(crate) fn deep_clone(v: &Value) -> Result<Value, EvalError> {
-    fn go(v: &Value, depth: usize) -> Result<Value, EvalError> {
-        if depth > MAX_VALUE_DEPTH {
-            return Err(EvalError::new("D3001", "Value too deeply nested to copy"));
+    struct Clone;
+    impl Rebuild for Clone {
+        fn leaf(&mut self, v: &Value) -> Value {
+            match v {
+                // JSON.stringify writes functions inside values as ""
+                // (jsonata's replacer) and keeps other scalars.
+                Value::Function(_) => Value::string(""),
+                v => v.clone(),
+            }
         }
-        Ok(match v {
-            Value::Array(a) => {
-                let mut items = Vec::with_capacity(a.items.len());
-                for i in &a.items {
-                    items.push(go(i, depth + 1)?);
+
+        fn array(&mut self, _: &Rc<Array>, items: Vec<Value>) -> Value {
+            Value::array(items)
+        }
+
+        fn object(&mut self, _: &Rc<Object>, members: Vec<(String, Value)>) -> Value {
+            let mut out = Object::with_capacity(members.len());
+            for (k, v) in members {
+                if !v.is_undefined() {
+                    out.insert(k, v);
                 }
-                Value::array(items)
             }
-            Value::Object(o) => {
-                let mut out = Object::with_capacity(o.len());
-                for (k, i) in o.iter() {
-                    if !i.is_undefined() {
-                        out.insert(k.clone(), go(i, depth + 1)?);
-                    }
-                }
-                Value::object(out)
-            }
-            // JSON.stringify writes functions inside values as "" (jsonata's
-            // replacer) and keeps other scalars.
-            Value::Function(_) => Value::string(""),
-            v => v.clone(),
-        })
+            Value::object(out)
+        }
     }
-    go(v, 0)
+    Ok(rebuild(v, &mut Clone))
 }
 
 /// The changes to one selected object.
@@ -58,25 +58,28 @@ struct Change {
     deletions: Vec<String>,
 }
 
-fn rebuild(v: &Value, changes: &HashMap<usize, Change>, depth: usize) -> Value {
-    if depth > MAX_VALUE_DEPTH {
-        return v.clone();
-    }
-    match v {
-        Value::Array(a) => Value::Array(Rc::new(Array {
-            items: a
-                .items
-                .iter()
-                .map(|i| rebuild(i, changes, depth + 1))
-                .collect(),
-            ..(**a).clone()
-        })),
-        Value::Object(o) => {
-            let mut out = Object::with_capacity(o.len());
-            for (k, i) in o.iter() {
-                out.insert(k.clone(), rebuild(i, changes, depth + 1));
-            }
-            if let Some(change) = changes.get(&(Rc::as_ptr(o) as usize)) {
+/// The copy with the changes of each selected object (found by its
+/// address) applied; any depth, without recursion.
+fn apply_changes(copy: &Value, changes: &HashMap<usize, Change>) -> Value {
+    struct Apply<'a>(&'a HashMap<usize, Change>);
+    impl Rebuild for Apply<'_> {
+        fn leaf(&mut self, v: &Value) -> Value {
+            v.clone()
+        }
+
+        fn array(&mut self, source: &Rc<Array>, items: Vec<Value>) -> Value {
+            Value::Array(Rc::new(Array {
+                items,
+                sequence: source.sequence,
+                keep_singleton: source.keep_singleton,
+                cons: source.cons,
+                outer_wrapper: source.outer_wrapper,
+            }))
+        }
+
+        fn object(&mut self, source: &Rc<Object>, members: Vec<(String, Value)>) -> Value {
+            let mut out: Object = members.into_iter().collect();
+            if let Some(change) = self.0.get(&(Rc::as_ptr(source) as usize)) {
                 for (k, val) in &change.updates {
                     object_insert(&mut out, k.clone(), val.clone());
                 }
@@ -86,8 +89,8 @@ fn rebuild(v: &Value, changes: &HashMap<usize, Change>, depth: usize) -> Value {
             }
             Value::object(out)
         }
-        v => v.clone(),
     }
+    rebuild(copy, &mut Apply(changes))
 }
 
 impl Evaluator<'_> {
@@ -177,6 +180,6 @@ impl Evaluator<'_> {
         if changes.is_empty() {
             return Ok(copy);
         }
-        Ok(rebuild(&copy, &changes, 0))
+        Ok(apply_changes(&copy, &changes))
     }
 }

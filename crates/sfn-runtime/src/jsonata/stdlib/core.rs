@@ -293,33 +293,40 @@ fn lookup(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
     let Value::String(key) = arg(&args, 1) else {
         return Ok(Value::Undefined);
     };
-    Ok(path::lookup_name(&arg(&args, 0), &key, 0))
+    Ok(path::lookup_name(&arg(&args, 0), &key))
 }
 
 /// Splits objects into one object per field.
+///
+/// Arrays are mapped at any depth (nested arrays flattened into one plain
+/// array), without recursion. The result is a plain array, except for an
+/// array whose items are all undefined (or none), which gives an empty
+/// sequence, as jsonata-js's `append` does.
 fn spread(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
-    fn go(v: &Value, depth: usize) -> Value {
-        match v {
-            Value::Array(a) if depth < crate::jsonata::value::MAX_VALUE_DEPTH => {
-                let mut result = Value::sequence(Vec::new());
-                for item in &a.items {
-                    result = path::append(result, go(item, depth + 1));
-                }
-                result
-            }
-            Value::Object(o) => Value::sequence(
-                o.iter()
-                    .map(|(k, v)| {
-                        let mut one = Object::new();
-                        one.insert(k.clone(), v.clone());
-                        Value::object(one)
-                    })
-                    .collect(),
-            ),
-            v => v.clone(),
-        }
+    fn one_per_field(o: &Object) -> impl Iterator<Item = Value> + '_ {
+        o.iter().map(|(k, v)| {
+            let mut one = Object::new();
+            one.insert(k.clone(), v.clone());
+            Value::object(one)
+        })
     }
-    Ok(go(&arg(&args, 0), 0))
+    let input = arg(&args, 0);
+    let Value::Array(top) = &input else {
+        return Ok(match &input {
+            Value::Object(o) => Value::sequence(one_per_field(o).collect()),
+            v => v.clone(),
+        });
+    };
+    let mut out = Vec::new();
+    crate::jsonata::value::for_each_in_arrays(&input, |item| match item {
+        Value::Undefined => {}
+        Value::Object(o) => out.extend(one_per_field(o)),
+        v => out.push(v.clone()),
+    });
+    if top.items.iter().all(Value::is_undefined) {
+        return Ok(Value::sequence(out));
+    }
+    Ok(Value::array(out))
 }
 
 fn merge(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {

@@ -45,9 +45,6 @@ use crate::jsonata::value::{Array, Function, Object, Value};
 /// without a code of its own (`RangeError: Invalid array length`).
 pub(crate) const RANGE_ERROR: &str = "RangeError";
 
-/// How deeply nested a value [`stringify`] writes before giving up.
-const MAX_DEPTH: usize = 1000;
-
 /// The longest string (in UTF-16 code units) JavaScript engines build; `$pad`
 /// fails beyond it as V8 does.
 const MAX_STRING_UNITS: f64 = 536_870_888.0;
@@ -314,7 +311,7 @@ pub(crate) fn stringify(v: &Value, pretty: bool) -> Result<String, EvalError> {
         )),
         _ => {
             let mut out = String::new();
-            write_json(&mut out, v, pretty, 0)?;
+            write_json(&mut out, v, pretty);
             Ok(out)
         }
     }
@@ -345,65 +342,87 @@ fn newline(out: &mut String, depth: usize) {
     out.extend(std::iter::repeat_n(' ', depth * 2));
 }
 
-/// Writes `v` as JSON (JSON.stringify with jsonata's replacer).
-fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) -> Result<(), EvalError> {
-    if depth > MAX_DEPTH {
-        return Err(EvalError::new("U1001", "Stack overflow error"));
+/// Writes `v` as JSON (JSON.stringify with jsonata's replacer), at any
+/// depth: the open arrays and objects are kept in a list, not on the stack.
+fn write_json(out: &mut String, v: &Value, pretty: bool) {
+    /// An array or object being written, and whether a member has been.
+    enum Open<'a> {
+        Array(std::slice::Iter<'a, Value>, bool),
+        Object(indexmap::map::Iter<'a, String, Value>, bool),
     }
-    match v {
-        Value::Undefined | Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_to_string(*n)),
-        Value::String(s) => write_json_string(out, s),
-        Value::Function(_) => out.push_str("\"\""),
-        Value::Array(a) => {
-            if a.items.is_empty() {
-                out.push_str("[]");
-                return Ok(());
-            }
-            out.push('[');
-            for (i, item) in a.items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+    let mut open: Vec<Open<'_>> = Vec::new();
+    let mut next = Some(v);
+    loop {
+        if let Some(v) = next.take() {
+            match v {
+                Value::Undefined | Value::Null => out.push_str("null"),
+                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Value::Number(n) => out.push_str(&number_to_string(*n)),
+                Value::String(s) => write_json_string(out, s),
+                Value::Function(_) => out.push_str("\"\""),
+                Value::Array(a) if a.items.is_empty() => out.push_str("[]"),
+                Value::Array(a) => {
+                    out.push('[');
+                    open.push(Open::Array(a.items.iter(), false));
                 }
-                if pretty {
-                    newline(out, depth + 1);
+                Value::Object(o) => {
+                    out.push('{');
+                    open.push(Open::Object(o.iter(), false));
                 }
-                write_json(out, item, pretty, depth + 1)?;
             }
-            if pretty {
-                newline(out, depth);
-            }
-            out.push(']');
         }
-        Value::Object(o) => {
-            let mut first = true;
-            out.push('{');
-            for (k, item) in o.iter() {
-                if item.is_undefined() {
-                    continue;
+        // The depth of the members of the innermost open container.
+        let depth = open.len();
+        match open.last_mut() {
+            None => return,
+            Some(Open::Array(items, any)) => match items.next() {
+                Some(item) => {
+                    if *any {
+                        out.push(',');
+                    }
+                    *any = true;
+                    if pretty {
+                        newline(out, depth);
+                    }
+                    next = Some(item);
                 }
-                if !first {
-                    out.push(',');
+                None => {
+                    open.pop();
+                    if pretty {
+                        newline(out, depth - 1);
+                    }
+                    out.push(']');
                 }
-                first = false;
-                if pretty {
-                    newline(out, depth + 1);
+            },
+            Some(Open::Object(members, any)) => {
+                match members.find(|(_, item)| !item.is_undefined()) {
+                    Some((k, item)) => {
+                        if *any {
+                            out.push(',');
+                        }
+                        *any = true;
+                        if pretty {
+                            newline(out, depth);
+                        }
+                        write_json_string(out, k);
+                        out.push(':');
+                        if pretty {
+                            out.push(' ');
+                        }
+                        next = Some(item);
+                    }
+                    None => {
+                        let any = *any;
+                        open.pop();
+                        if pretty && any {
+                            newline(out, depth - 1);
+                        }
+                        out.push('}');
+                    }
                 }
-                write_json_string(out, k);
-                out.push(':');
-                if pretty {
-                    out.push(' ');
-                }
-                write_json(out, item, pretty, depth + 1)?;
             }
-            if pretty && !first {
-                newline(out, depth);
-            }
-            out.push('}');
         }
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------
