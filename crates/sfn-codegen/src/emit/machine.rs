@@ -378,7 +378,7 @@ fn state_machine(
                 );
                 // Handlers' own `tracing` events are inside the execution's span.
                 let span = exec.span.clone();
-                let control = exec.control.clone();
+                let control = exec.control().clone();
                 let top = __sfn::Instrument::instrument(self.#top(&mut exec, input), span);
                 let outcome = control.drive(#machine_timeout, top).await;
                 exec.end(outcome).map_err(#rt::ExecutionError::from)
@@ -405,7 +405,7 @@ fn state_machine(
                 let id = exec.id().to_owned();
                 let machine = ::std::sync::Arc::clone(self);
                 let span = exec.span.clone();
-                let control = exec.control.clone();
+                let control = exec.control().clone();
                 let shared = (exec.recorder.clone(), control.clone());
                 let observe = (self.settings.logging, span.clone());
                 #rt::ExecutionHandle::spawn(name, id, shared, observe, async move {

@@ -332,7 +332,7 @@ impl<T: Tasks> StateMachine<T> {
             ::std::sync::Arc::clone(&self.settings),
         );
         let span = exec.span.clone();
-        let control = exec.control.clone();
+        let control = exec.control().clone();
         let top = __sfn::Instrument::instrument(
             self.run_top_level(&mut exec, input),
             span,
@@ -361,7 +361,7 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
-        let control = exec.control.clone();
+        let control = exec.control().clone();
         let shared = (exec.recorder.clone(), control.clone());
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(

@@ -181,7 +181,7 @@ impl<T: Tasks> StateMachine<T> {
             ::std::sync::Arc::clone(&self.settings),
         );
         let span = exec.span.clone();
-        let control = exec.control.clone();
+        let control = exec.control().clone();
         let top = __sfn::Instrument::instrument(
             self.run_top_level(&mut exec, input),
             span,
@@ -210,7 +210,7 @@ impl<T: Tasks> StateMachine<T> {
         let id = exec.id().to_owned();
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
-        let control = exec.control.clone();
+        let control = exec.control().clone();
         let shared = (exec.recorder.clone(), control.clone());
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
@@ -378,7 +378,7 @@ impl<T: Tasks> StateMachine<T> {
                                                         &exec.context,
                                                         &exec.variables,
                                                     )
-                                                    .with_control(&exec.control),
+                                                    .with_control(exec.control()),
                                             )
                                             .map(|input| __sfn::call_task(
                                                 exec,
@@ -405,7 +405,7 @@ impl<T: Tasks> StateMachine<T> {
                                             &exec.context,
                                             &exec.variables,
                                         )
-                                        .with_control(&exec.control)
+                                        .with_control(exec.control())
                                         .with_result(&result);
                                     let assigned = __sfn::jsonata_flow::assign(
                                         &ASSIGN,
@@ -430,7 +430,7 @@ impl<T: Tasks> StateMachine<T> {
                                                     &exec.context,
                                                     &exec.variables,
                                                 )
-                                                .with_control(&exec.control)
+                                                .with_control(exec.control())
                                                 .with_error_output(&error_output);
                                             let output = __sfn::jsonata_flow::evaluate(
                                                 &CATCH_0_OUTPUT,
@@ -479,7 +479,7 @@ impl<T: Tasks> StateMachine<T> {
                                         &exec.context,
                                         &exec.variables,
                                     )
-                                    .with_control(&exec.control);
+                                    .with_control(exec.control());
                                 if __sfn::jsonata_flow::condition(
                                     &CHOICE_0_CONDITION,
                                     "Choices[0]/Condition",
@@ -528,7 +528,7 @@ impl<T: Tasks> StateMachine<T> {
                                     &exec.context,
                                     &exec.variables,
                                 )
-                                .with_control(&exec.control);
+                                .with_control(exec.control());
                             let output = __sfn::jsonata_flow::evaluate(
                                 &OUTPUT,
                                 "Output",
@@ -589,7 +589,7 @@ impl<T: Tasks> StateMachine<T> {
                                                 &exec.context,
                                                 &exec.variables,
                                             )
-                                            .with_control(&exec.control),
+                                            .with_control(exec.control()),
                                     )?,
                                 ),
                             });

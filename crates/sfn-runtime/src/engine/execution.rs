@@ -193,9 +193,6 @@ pub struct Execution {
     /// Gives out the ids of the execution's history events and keeps them
     /// when asked; shared by the branches and iterations.
     pub recorder: Recorder,
-    /// What ends the execution from outside its states (stop, timeout,
-    /// history limit); shared by the branches and iterations.
-    pub control: Control,
     /// The id of the `...StateEntered` event of the state this scope is in
     /// (0 before its first state).
     entered_event: u64,
@@ -249,7 +246,7 @@ impl Execution {
             StateMachineType::Standard => Some(HISTORY_EVENT_LIMIT),
             StateMachineType::Express => None,
         };
-        let recorder = Recorder::new(history, limit, control.clone());
+        let recorder = Recorder::new(history, limit, control);
         recorder.record_as(1, "ExecutionStarted", || {
             let mut details = history::data("input", input);
             details.insert("roleArn".into(), Value::String(info.role_arn.clone()));
@@ -261,7 +258,6 @@ impl Execution {
             entropy,
             settings,
             recorder,
-            control,
             entered_event: 0,
             entered_kind: "",
             span,
@@ -389,7 +385,6 @@ impl Execution {
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
             recorder: self.recorder.clone(),
-            control: self.control.clone(),
             entered_event: 0,
             entered_kind: "",
             span: self.inner_span(),
@@ -407,7 +402,6 @@ impl Execution {
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
             recorder: self.recorder.clone(),
-            control: self.control.clone(),
             entered_event: 0,
             entered_kind: "",
             span: self.inner_span(),
@@ -473,7 +467,7 @@ impl Execution {
         if let Some(observer) = &self.settings.on_state_entered {
             // Not once the execution is stopped: its states are no longer
             // run (the checkpoint before the state fails).
-            if !self.control.is_ending() {
+            if !self.control().is_ending() {
                 (observer.0)(state_name);
             }
         }
@@ -485,7 +479,7 @@ impl Execution {
     pub fn find_catcher(&self, catchers: &[&[&str]], error: &StatesError) -> Option<usize> {
         // Nothing catches the end of the execution (stop, timeout, history
         // limit).
-        if self.control.is_ending() {
+        if self.control().is_ending() {
             return None;
         }
         let found = super::find_catcher(catchers, error);
@@ -493,6 +487,14 @@ impl Execution {
             observe::caught(&self.settings.logging, &self.state_span, error, index);
         }
         found
+    }
+
+    /// What ends the execution from outside its states (stop, timeout,
+    /// history limit), shared by its branches and iterations (see
+    /// [`super::control`]).
+    #[inline]
+    pub fn control(&self) -> &Control {
+        self.recorder.control()
     }
 
     /// A point before each state where the execution may yield to the
@@ -505,7 +507,7 @@ impl Execution {
     /// The error of the execution's [`Ending`](super::Ending).
     #[inline]
     pub async fn checkpoint(&self) -> Result<(), StatesError> {
-        self.control.checkpoint().await
+        self.control().checkpoint().await
     }
 
     /// Logs the end of the execution (see [`super::observe`]), records its
@@ -513,7 +515,7 @@ impl Execution {
     /// ended from outside ([`Control::end`]) ends with that
     /// [`Ending`](super::Ending)'s error, whatever `outcome` says.
     pub fn end(&self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
-        let ending = self.control.ending();
+        let ending = self.control().ending();
         let outcome = match ending {
             Some(ending) => Err(ending.error()),
             None => outcome,

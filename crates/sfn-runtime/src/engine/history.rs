@@ -214,16 +214,23 @@ impl History {
 /// [`super::control`]).
 #[derive(Clone, Debug)]
 pub struct Recorder {
-    ids: Arc<AtomicU64>,
+    shared: Arc<Shared>,
     history: Option<History>,
+}
+
+/// What the clones of a [`Recorder`] share (one allocation: a Map
+/// iteration's execution clones it).
+#[derive(Debug)]
+struct Shared {
+    ids: AtomicU64,
     /// The most events the execution may have ([`HISTORY_EVENT_LIMIT`](super::control::HISTORY_EVENT_LIMIT)
     /// for a Standard execution).
     limit: Option<u64>,
-    /// Ended when the limit is reached.
+    /// Ended when the limit is reached; the execution's control.
     control: Control,
     /// Set by the first terminal event (`ExecutionSucceeded`, ...): no
     /// second one is recorded.
-    closed: Arc<AtomicBool>,
+    closed: AtomicBool,
 }
 
 impl Recorder {
@@ -232,22 +239,29 @@ impl Recorder {
     /// most, after which `control` ends the execution.
     pub(crate) fn new(history: Option<History>, limit: Option<u64>, control: Control) -> Self {
         Recorder {
-            ids: Arc::new(AtomicU64::new(1)),
+            shared: Arc::new(Shared {
+                ids: AtomicU64::new(1),
+                limit,
+                control,
+                closed: AtomicBool::new(false),
+            }),
             history,
-            limit,
-            control,
-            closed: Arc::default(),
         }
     }
 
     /// The last id given out.
     pub fn last_id(&self) -> u64 {
-        self.ids.load(Ordering::Relaxed)
+        self.shared.ids.load(Ordering::Relaxed)
     }
 
     /// The history, when one is kept.
     pub fn history(&self) -> Option<&History> {
         self.history.as_ref()
+    }
+
+    /// The control of the execution whose events these are.
+    pub fn control(&self) -> &Control {
+        &self.shared.control
     }
 
     /// Records an event: gives it the next id and, when a history is kept,
@@ -262,9 +276,9 @@ impl Recorder {
         event_type: impl Into<Cow<'static, str>>,
         details: impl FnOnce() -> Value,
     ) -> u64 {
-        let id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.limit.is_some_and(|limit| id >= limit) {
-            self.control.end(Ending::HistoryLimit);
+        let id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.shared.limit.is_some_and(|limit| id >= limit) {
+            self.shared.control.end(Ending::HistoryLimit);
             return id;
         }
         self.record_as(id, event_type, details);
@@ -275,11 +289,11 @@ impl Recorder {
     /// `ExecutionFailed`, `ExecutionAborted`, `ExecutionTimedOut`), once:
     /// a second call records nothing. It may take the limit's own id.
     pub fn record_end(&self, event_type: &'static str, details: impl FnOnce() -> Value) {
-        if self.closed.swap(true, Ordering::AcqRel) {
+        if self.shared.closed.swap(true, Ordering::AcqRel) {
             return;
         }
-        let mut id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
-        if let Some(limit) = self.limit {
+        let mut id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(limit) = self.shared.limit {
             id = id.min(limit);
         }
         self.record_as(id, event_type, details);

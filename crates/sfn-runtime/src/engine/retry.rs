@@ -83,7 +83,7 @@ where
         };
         // Nothing retries the end of the execution (stopped, timed out,
         // out of history events).
-        if !is_catchable(&error.error) || exec.control.is_ending() {
+        if !is_catchable(&error.error) || exec.control().is_ending() {
             return Err(error);
         }
         let Some(index) = retry

@@ -90,7 +90,7 @@ pub(super) fn start_handler<Fut>(
     exec: &Execution,
     make: impl FnOnce() -> Fut,
 ) -> Result<Fut, StatesError> {
-    exec.control.check()?;
+    exec.control().check()?;
     std::panic::catch_unwind(AssertUnwindSafe(make)).map_err(|panic| panicked(panic.as_ref()))
 }
 

@@ -66,7 +66,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                     __sfn::jsonata_flow::evaluate(
                         &#t,
                         "ItemSelector",
-                        __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables).with_control(&exec.control),
+                        __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables).with_control(exec.control()),
                     )
                 }
             } else {

@@ -189,7 +189,7 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
     /// `$states.result` or `$states.errorOutput` when given.
     fn states(&self, extra: StatesExtra) -> TokenStream {
         let data = self.cx.data();
-        let base = quote!(__sfn::jsonata_flow::States::new(&#data, &exec.context, &exec.variables).with_control(&exec.control));
+        let base = quote!(__sfn::jsonata_flow::States::new(&#data, &exec.context, &exec.variables).with_control(exec.control()));
         match extra {
             StatesExtra::None => base,
             StatesExtra::Result => quote!(#base.with_result(&result)),

@@ -109,7 +109,7 @@ pub(super) fn task(arm: &mut Arm<'_, '_, '_>, task: &Task) -> TokenStream {
                     __sfn::jsonata_flow::evaluate(
                         &#parameters,
                         "Arguments",
-                        __sfn::jsonata_flow::States::new(&effective, &exec.context, &exec.variables).with_control(&exec.control),
+                        __sfn::jsonata_flow::States::new(&effective, &exec.context, &exec.variables).with_control(exec.control()),
                     )
                 }
             } else {
