@@ -41,7 +41,11 @@ impl Span {
 
 /// An expression node: what it is, where it is, and what postfix operators
 /// apply to it.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A chain of left-associative operators (`1 + 2 + … + n`, `$x ~> $f ~> $g`)
+/// is a tree as deep as the chain is long, leaning left: its [`Clone`],
+/// [`PartialEq`], [`Debug`](fmt::Debug) and [`Drop`] follow such a chain in
+/// a loop, so a chain of any length is safe on a small stack.
 pub struct Expr {
     /// The kind of expression and its operands.
     pub kind: ExprKind,
@@ -72,9 +76,177 @@ impl Expr {
 
     /// Calls `f` on each direct child expression, mutably; the same children as
     /// [`Expr::for_each_child`].
-    pub fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
+    pub fn for_each_child_mut<'a>(&'a mut self, mut f: impl FnMut(&'a mut Expr)) {
         self.kind.for_each_child_mut(&mut f);
         self.ann.for_each_child_mut(&mut f);
+    }
+
+    /// Calls `f` on this expression and every expression inside it, each
+    /// before its children, with a list of the nodes still to visit instead
+    /// of recursion: any depth or chain length is safe.
+    pub fn walk<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        let mut pending = vec![self];
+        while let Some(e) = pending.pop() {
+            f(e);
+            let at = pending.len();
+            e.for_each_child(|c| pending.push(c));
+            // Visit the children in order.
+            pending[at..].reverse();
+        }
+    }
+
+    /// The left operand when this node is a link of a left-associative
+    /// chain (`lhs + rhs`, `lhs ~> rhs`).
+    pub fn chain_left(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Binary { lhs, .. } | ExprKind::Apply { lhs, .. } => Some(lhs),
+            _ => None,
+        }
+    }
+
+    /// This node and the links below it along [`Expr::chain_left`], outermost
+    /// first, and the expression at the far left (not a link).
+    fn chain(&self) -> (Vec<&Expr>, &Expr) {
+        let mut links = Vec::new();
+        let mut node = self;
+        while let Some(left) = node.chain_left() {
+            links.push(node);
+            node = left;
+        }
+        (links, node)
+    }
+}
+
+impl Clone for Expr {
+    fn clone(&self) -> Expr {
+        let (links, first) = self.chain();
+        let mut out = Expr {
+            kind: first.kind.clone(),
+            span: first.span,
+            ann: first.ann.clone(),
+        };
+        // Rebuild the chain from its far left, each link around the last.
+        for link in links.into_iter().rev() {
+            let kind = match &link.kind {
+                ExprKind::Binary { op, rhs, .. } => ExprKind::Binary {
+                    op: *op,
+                    lhs: Box::new(out),
+                    rhs: rhs.clone(),
+                },
+                ExprKind::Apply { rhs, .. } => ExprKind::Apply {
+                    lhs: Box::new(out),
+                    rhs: rhs.clone(),
+                },
+                other => other.clone(),
+            };
+            out = Expr {
+                kind,
+                span: link.span,
+                ann: link.ann.clone(),
+            };
+        }
+        out
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        let (mut a, mut b) = (self, other);
+        loop {
+            if a.span != b.span || a.ann != b.ann {
+                return false;
+            }
+            match (&a.kind, &b.kind) {
+                (
+                    ExprKind::Binary { op, lhs, rhs },
+                    ExprKind::Binary {
+                        op: op_b,
+                        lhs: lhs_b,
+                        rhs: rhs_b,
+                    },
+                ) => {
+                    if op != op_b || rhs != rhs_b {
+                        return false;
+                    }
+                    (a, b) = (lhs, lhs_b);
+                }
+                (
+                    ExprKind::Apply { lhs, rhs },
+                    ExprKind::Apply {
+                        lhs: lhs_b,
+                        rhs: rhs_b,
+                    },
+                ) => {
+                    if rhs != rhs_b {
+                        return false;
+                    }
+                    (a, b) = (lhs, lhs_b);
+                }
+                (x, y) => return x == y,
+            }
+        }
+    }
+}
+
+/// Chains longer than this are shown flat by `Debug`.
+const DEBUG_NESTED_LINKS: usize = 32;
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (links, first) = self.chain();
+        if links.len() <= DEBUG_NESTED_LINKS {
+            return f
+                .debug_struct("Expr")
+                .field("kind", &self.kind)
+                .field("span", &self.span)
+                .field("ann", &self.ann)
+                .finish();
+        }
+        /// One link of a long chain: the operator, right operand and node.
+        struct Link<'a>(&'a Expr);
+        impl fmt::Debug for Link<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut s = f.debug_struct("Link");
+                match &self.0.kind {
+                    ExprKind::Binary { op, rhs, .. } => s.field("op", op).field("rhs", rhs),
+                    ExprKind::Apply { rhs, .. } => s.field("op", &"~>").field("rhs", rhs),
+                    other => s.field("kind", other),
+                };
+                s.field("span", &self.0.span)
+                    .field("ann", &self.0.ann)
+                    .finish()
+            }
+        }
+        f.debug_struct("Chain")
+            .field("first", first)
+            .field(
+                "links",
+                &links.iter().rev().map(|l| Link(l)).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Drop for Expr {
+    fn drop(&mut self) {
+        // Only a link whose left operand is a link starts a chain worth
+        // unlinking; anything else drops as usual.
+        if self.chain_left().and_then(Expr::chain_left).is_none() {
+            return;
+        }
+        // Take each left operand out of its link before the link goes, so
+        // the chain is freed one link at a time.
+        let mut kind = std::mem::replace(&mut self.kind, ExprKind::Null);
+        loop {
+            let mut left = match kind {
+                ExprKind::Binary { lhs, rhs, .. } | ExprKind::Apply { lhs, rhs } => {
+                    drop(rhs);
+                    lhs
+                }
+                _ => return,
+            };
+            kind = std::mem::replace(&mut left.kind, ExprKind::Null);
+        }
     }
 }
 
@@ -270,7 +442,7 @@ impl ExprKind {
         }
     }
 
-    fn for_each_child_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+    fn for_each_child_mut<'a>(&'a mut self, f: &mut impl FnMut(&'a mut Expr)) {
         match self {
             ExprKind::String(_)
             | ExprKind::Number(_)
@@ -396,7 +568,7 @@ impl Annotations {
         }
     }
 
-    fn for_each_child_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+    fn for_each_child_mut<'a>(&'a mut self, f: &mut impl FnMut(&'a mut Expr)) {
         self.predicates.iter_mut().for_each(&mut *f);
         for stage in &mut self.stages {
             if let Stage::Filter(e) = stage {

@@ -40,6 +40,56 @@ pub(super) struct Syn {
     depth: usize,
 }
 
+impl Syn {
+    /// The kind, span and `[]` flag, taken out of the node (which has a
+    /// `Drop` implementation, so its fields cannot simply be moved out).
+    pub(super) fn into_parts(mut self) -> (SynKind, Span, bool) {
+        let kind = std::mem::replace(&mut self.kind, SynKind::Null);
+        (kind, self.span, self.keep_array)
+    }
+}
+
+impl Drop for Syn {
+    /// Frees a left-associative chain (which may be 100,000 links long when
+    /// the parse fails after it) one link at a time rather than recursively.
+    fn drop(&mut self) {
+        fn take_left(kind: SynKind) -> Option<Box<Syn>> {
+            match kind {
+                SynKind::Binary(_, left, _)
+                | SynKind::Dot(left, _)
+                | SynKind::Apply(left, _)
+                | SynKind::Filter(left, _, _)
+                | SynKind::Group(left, _, _)
+                | SynKind::Sort(left, _, _)
+                | SynKind::Focus(left, _, _)
+                | SynKind::Index(left, _) => Some(left),
+                _ => None,
+            }
+        }
+        fn left(kind: &SynKind) -> Option<&Syn> {
+            match kind {
+                SynKind::Binary(_, left, _)
+                | SynKind::Dot(left, _)
+                | SynKind::Apply(left, _)
+                | SynKind::Filter(left, _, _)
+                | SynKind::Group(left, _, _)
+                | SynKind::Sort(left, _, _)
+                | SynKind::Focus(left, _, _)
+                | SynKind::Index(left, _) => Some(left),
+                _ => None,
+            }
+        }
+        // Only a link whose left operand is a link starts a chain.
+        if left(&self.kind).and_then(|l| left(&l.kind)).is_none() {
+            return;
+        }
+        let mut kind = std::mem::replace(&mut self.kind, SynKind::Null);
+        while let Some(mut left) = take_left(kind) {
+            kind = std::mem::replace(&mut left.kind, SynKind::Null);
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) enum SynKind {
     String(String),
@@ -95,6 +145,34 @@ pub(super) enum SynKind {
 }
 
 impl SynKind {
+    /// The nesting depth of a node of this kind: one more than its deepest
+    /// child, except that the left operand of a left-associative chain
+    /// (`a + b + c`, `a.b.c`, `x ~> f ~> g`, `a[0][1]`, `a{…}`, `a^(…)`,
+    /// `a@$v`, `a#$i`) adds no level: such chains are processed and
+    /// evaluated in loops, so `1 + 1 + … + 1` with 10,000 terms is two
+    /// levels deep, while `1 + (1 + (…))` is as deep as its parentheses.
+    fn depth(&self) -> usize {
+        fn pairs(p: &[(Syn, Syn)]) -> usize {
+            p.iter()
+                .map(|(k, v)| k.depth.max(v.depth))
+                .max()
+                .unwrap_or(0)
+        }
+        match self {
+            SynKind::Binary(_, left, right)
+            | SynKind::Dot(left, right)
+            | SynKind::Apply(left, right)
+            | SynKind::Filter(left, right, _) => left.depth.max(right.depth + 1),
+            SynKind::Group(left, p, _) => left.depth.max(pairs(p) + 1),
+            SynKind::Sort(left, terms, _) => terms
+                .iter()
+                .map(|(_, t)| t.depth + 1)
+                .fold(left.depth, usize::max),
+            SynKind::Focus(left, _, _) | SynKind::Index(left, _) => left.depth,
+            other => other.child_depth() + 1,
+        }
+    }
+
     /// The greatest depth among the children.
     fn child_depth(&self) -> usize {
         fn d(s: &Syn) -> usize {
@@ -266,9 +344,10 @@ impl Parser<'_> {
         }
     }
 
-    /// A node, checking that the tree does not grow deeper than [`MAX_DEPTH`].
+    /// A node, checking that the tree does not grow deeper than [`MAX_DEPTH`]
+    /// (left-associative chains count as one level; see [`SynKind::depth`]).
     fn node(&self, kind: SynKind, span: Span) -> Result<Syn, SyntaxError> {
-        let depth = kind.child_depth() + 1;
+        let depth = kind.depth();
         if depth > MAX_DEPTH {
             return Err(too_deep(span.start));
         }
@@ -572,10 +651,10 @@ impl Parser<'_> {
 
     /// `left@$var` or `left#$var`; `at` is the span of the operator.
     fn binding(&mut self, op: Op, left: Box<Syn>, at: Span) -> Result<Syn, SyntaxError> {
-        let rhs = self.expression(80)?;
-        let SynKind::Variable(name) = rhs.kind else {
+        let (rhs_kind, rhs_span, _) = self.expression(80)?.into_parts();
+        let SynKind::Variable(name) = rhs_kind else {
             return Err(SyntaxError::new(
-                rhs.span.start,
+                rhs_span.start,
                 format!(
                     "the right side of `{}` must be a variable name (start with `$`) \
                      (JSONata S0214)",
@@ -585,9 +664,9 @@ impl Parser<'_> {
         };
         let var = VarName {
             name,
-            span: rhs.span,
+            span: rhs_span,
         };
-        let span = left.span.to(rhs.span);
+        let span = left.span.to(rhs_span);
         let kind = if op == Op::At {
             SynKind::Focus(left, var, at)
         } else {
@@ -675,14 +754,11 @@ impl Parser<'_> {
     fn lambda(&mut self, left: Box<Syn>, args: Vec<Syn>) -> Result<Syn, SyntaxError> {
         let mut params = Vec::with_capacity(args.len());
         for (index, arg) in args.into_iter().enumerate() {
-            match arg.kind {
-                SynKind::Variable(name) => params.push(VarName {
-                    name,
-                    span: arg.span,
-                }),
-                _ => {
+            match arg.into_parts() {
+                (SynKind::Variable(name), span, _) => params.push(VarName { name, span }),
+                (_, span, _) => {
                     return Err(SyntaxError::new(
-                        arg.span.start,
+                        span.start,
                         format!(
                             "parameter {} of a function definition must be a variable name \
                              (start with `$`) (JSONata S0208)",

@@ -19,7 +19,8 @@
 #![allow(clippy::boxed_local)]
 
 use super::ast::{
-    BinaryOp, Expr, ExprKind, Group, Lambda, Path, Signature, SortTerm, Span, Stage, VarName,
+    Annotations, BinaryOp, Expr, ExprKind, Group, Lambda, Path, Signature, SortTerm, Span, Stage,
+    VarName,
 };
 use super::parser::{Syn, SynKind};
 use crate::SyntaxError;
@@ -39,6 +40,9 @@ struct Out {
     seeking: Vec<usize>,
     /// When `expr` is a path: the slots its last step is seeking.
     last_step_seeking: Vec<usize>,
+    /// When `expr` is a path: how many of its first steps `dot` has already
+    /// checked (no number, boolean or null step; strings made names).
+    checked_steps: usize,
 }
 
 impl Out {
@@ -47,6 +51,7 @@ impl Out {
             expr,
             seeking: Vec::new(),
             last_step_seeking: Vec::new(),
+            checked_steps: 0,
         }
     }
 
@@ -149,6 +154,7 @@ fn seeking_out(expr: Expr, seeking: Vec<usize>) -> Out {
         expr,
         seeking,
         last_step_seeking: Vec::new(),
+        checked_steps: 0,
     }
 }
 
@@ -170,6 +176,14 @@ fn name_path(name: String, span: Span, keep_array: bool) -> Out {
         keep_singleton_array: keep_array,
     };
     leaf(ExprKind::Path(path), span)
+}
+
+/// The kind, span and annotations of a node, taken out of it ([`Expr`] has a
+/// `Drop` implementation, so its fields cannot simply be moved out).
+fn into_parts(mut e: Expr) -> (ExprKind, Span, Box<Annotations>) {
+    let kind = std::mem::replace(&mut e.kind, ExprKind::Null);
+    let ann = std::mem::take(&mut e.ann);
+    (kind, e.span, ann)
 }
 
 fn internal(span: Span) -> SyntaxError {
@@ -218,12 +232,7 @@ impl Processor {
         let mut pending: Vec<(Infix, Span, bool)> = Vec::new();
         let mut node = syn;
         let mut out = loop {
-            let Syn {
-                kind,
-                span,
-                keep_array,
-                ..
-            } = node;
+            let (kind, span, keep_array) = node.into_parts();
             match split_infix(kind) {
                 Ok((left, infix)) => {
                     pending.push((infix, span, keep_array));
@@ -473,6 +482,7 @@ impl Processor {
                 expr: Expr::new(ExprKind::Path(path), span),
                 seeking: Vec::new(),
                 last_step_seeking: lhs.seeking,
+                checked_steps: 0,
             }
         };
         let step = step_of(&mut out.expr)?;
@@ -595,14 +605,20 @@ impl Processor {
     }
 
     /// `lhs.rhs`: a path.
+    ///
+    /// The steps an earlier `.` of the same path checked are not checked
+    /// again (but for its last, which `[]` or `@` may have changed since), so
+    /// a path of n steps, processed one `.` at a time, costs O(n), not O(n²).
     fn dot(&mut self, lhs: Out, rhs: Box<Syn>, span: Span) -> Result<Out, SyntaxError> {
-        let (mut path, ann, mut seeking) = match lhs.expr.kind {
-            ExprKind::Path(path) => (path, lhs.expr.ann, lhs.seeking),
+        let checked = lhs.checked_steps.saturating_sub(1);
+        let (lhs_kind, lhs_span, lhs_ann) = into_parts(lhs.expr);
+        let (mut path, ann, mut seeking) = match lhs_kind {
+            ExprKind::Path(path) => (path, lhs_ann, lhs.seeking),
             kind => {
                 let step = Expr {
                     kind,
-                    span: lhs.expr.span,
-                    ann: lhs.expr.ann,
+                    span: lhs_span,
+                    ann: lhs_ann,
                 };
                 let seeking = match step.kind {
                     ExprKind::Parent { label } => vec![label],
@@ -616,7 +632,8 @@ impl Processor {
             }
         };
         let rest = self.process(*rhs)?;
-        let last_step_seeking = match rest.expr.kind {
+        let (rest_kind, rest_span, rest_ann) = into_parts(rest.expr);
+        let last_step_seeking = match rest_kind {
             ExprKind::Path(rest_path) => {
                 path.steps.extend(rest_path.steps);
                 rest.last_step_seeking
@@ -624,8 +641,8 @@ impl Processor {
             kind => {
                 let mut step = Expr {
                     kind,
-                    span: rest.expr.span,
-                    ann: rest.expr.ann,
+                    span: rest_span,
+                    ann: rest_ann,
                 };
                 if !step.ann.predicates.is_empty() {
                     step.ann.stages = std::mem::take(&mut step.ann.predicates)
@@ -637,7 +654,7 @@ impl Processor {
                 rest.seeking
             }
         };
-        for step in &mut path.steps {
+        for step in &mut path.steps[checked..] {
             match &mut step.kind {
                 ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {
                     return Err(SyntaxError::new(
@@ -652,7 +669,7 @@ impl Processor {
                 _ => {}
             }
         }
-        if path.steps.iter().any(|s| s.ann.keep_array) {
+        if path.steps[checked..].iter().any(|s| s.ann.keep_array) {
             path.keep_singleton_array = true;
         }
         if let Some(first) = path.steps.first_mut() {
@@ -666,6 +683,7 @@ impl Processor {
             }
         }
         self.resolve_ancestry(&mut path, &mut seeking, &last_step_seeking)?;
+        let checked_steps = path.steps.len();
         Ok(Out {
             expr: Expr {
                 kind: ExprKind::Path(path),
@@ -674,6 +692,7 @@ impl Processor {
             },
             seeking,
             last_step_seeking,
+            checked_steps,
         })
     }
 
@@ -728,13 +747,14 @@ impl Processor {
         span: Span,
         caret: Span,
     ) -> Result<Out, SyntaxError> {
-        let (mut path, ann, mut seeking) = match lhs.expr.kind {
-            ExprKind::Path(path) => (path, lhs.expr.ann, lhs.seeking),
+        let (lhs_kind, lhs_span, lhs_ann) = into_parts(lhs.expr);
+        let (mut path, ann, mut seeking) = match lhs_kind {
+            ExprKind::Path(path) => (path, lhs_ann, lhs.seeking),
             kind => {
                 let step = Expr {
                     kind,
-                    span: lhs.expr.span,
-                    ann: lhs.expr.ann,
+                    span: lhs_span,
+                    ann: lhs_ann,
                 };
                 let path = Path {
                     steps: vec![step],
@@ -763,6 +783,8 @@ impl Processor {
             },
             seeking,
             last_step_seeking: sort_seeking,
+            // The steps are checked by the next `.`, if any.
+            checked_steps: 0,
         })
     }
 
@@ -848,15 +870,19 @@ impl Processor {
         Ok(())
     }
 
-    /// Replaces slot numbers by final labels throughout the tree.
+    /// Replaces slot numbers by final labels throughout the tree (with a list
+    /// of the nodes still to visit, so that long chains need no recursion).
     fn relabel(&self, expr: &mut Expr) {
         let label = |slot: usize| self.slots.get(slot).map_or(slot, |s| s.label);
-        if let ExprKind::Parent { label: l } = &mut expr.kind {
-            *l = label(*l);
+        let mut pending = vec![expr];
+        while let Some(expr) = pending.pop() {
+            if let ExprKind::Parent { label: l } = &mut expr.kind {
+                *l = label(*l);
+            }
+            if let Some(a) = &mut expr.ann.ancestor {
+                *a = label(*a);
+            }
+            expr.for_each_child_mut(|child| pending.push(child));
         }
-        if let Some(a) = &mut expr.ann.ancestor {
-            *a = label(*a);
-        }
-        expr.for_each_child_mut(|child| self.relabel(child));
     }
 }
