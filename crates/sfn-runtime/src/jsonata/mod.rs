@@ -162,14 +162,15 @@ fn collect_regexes(
     expr: &Expr,
     out: &mut HashMap<RegexLiteral, std::sync::Arc<stdlib::regex::JsRegex>>,
 ) {
-    if let sfn_lang::jsonata::ExprKind::Regex(lit) = &expr.kind {
-        if !out.contains_key(lit) {
-            if let Ok(r) = compile_regex(lit) {
-                out.insert(lit.clone(), std::sync::Arc::new(r));
+    expr.walk(|e| {
+        if let sfn_lang::jsonata::ExprKind::Regex(lit) = &e.kind {
+            if !out.contains_key(lit) {
+                if let Ok(r) = compile_regex(lit) {
+                    out.insert(lit.clone(), std::sync::Arc::new(r));
+                }
             }
         }
-    }
-    expr.for_each_child(|c| collect_regexes(c, out));
+    });
 }
 
 /// Compiles a regular expression literal.

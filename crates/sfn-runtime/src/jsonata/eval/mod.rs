@@ -126,21 +126,42 @@ impl std::fmt::Debug for Def {
 }
 
 /// Copies each lambda and transform of `expr` into `registry`, keyed by the
-/// node's address, and recursively the nodes inside the copies.
+/// node's address, and likewise the nodes inside the copies (keyed by their
+/// addresses in the copies). Iterative: a tree of any depth or chain length
+/// is safe.
 pub(crate) fn register(expr: &Expr, registry: &mut HashMap<usize, Def>) {
-    let addr = expr as *const Expr as usize;
-    match &expr.kind {
-        ExprKind::Lambda(_) => {
-            let shared = Arc::new(LambdaDef::new(expr));
-            shared.node.for_each_child(|c| register(c, registry));
-            registry.insert(addr, Def::Lambda(shared));
+    // The copies made and not yet searched for lambdas and transforms.
+    let mut copies: Vec<Def> = Vec::new();
+    register_tree(expr, registry, &mut copies);
+    while let Some(copy) = copies.pop() {
+        match &copy {
+            Def::Lambda(l) => l
+                .node
+                .for_each_child(|c| register_tree(c, registry, &mut copies)),
+            Def::Transform(t) => t.for_each_child(|c| register_tree(c, registry, &mut copies)),
         }
-        ExprKind::Transform { .. } => {
-            let shared = Arc::new(expr.clone());
-            shared.for_each_child(|c| register(c, registry));
-            registry.insert(addr, Def::Transform(shared));
+    }
+}
+
+/// Registers the lambdas and transforms of `expr` outside any lambda or
+/// transform, noting each copy in `copies` to be searched in turn.
+fn register_tree(expr: &Expr, registry: &mut HashMap<usize, Def>, copies: &mut Vec<Def>) {
+    let mut pending = vec![expr];
+    while let Some(e) = pending.pop() {
+        let addr = e as *const Expr as usize;
+        match &e.kind {
+            ExprKind::Lambda(_) => {
+                let shared = Arc::new(LambdaDef::new(e));
+                copies.push(Def::Lambda(Arc::clone(&shared)));
+                registry.insert(addr, Def::Lambda(shared));
+            }
+            ExprKind::Transform { .. } => {
+                let shared = Arc::new(e.clone());
+                copies.push(Def::Transform(Arc::clone(&shared)));
+                registry.insert(addr, Def::Transform(shared));
+            }
+            _ => e.for_each_child(|c| pending.push(c)),
         }
-        _ => expr.for_each_child(|c| register(c, registry)),
     }
 }
 
@@ -963,7 +984,19 @@ impl<'p> Evaluator<'p> {
         env: &Rc<Env>,
         pos: usize,
     ) -> Result<Value, EvalError> {
-        let l = self.eval(lhs, input, env)?;
+        let l = self.eval_operand(lhs, input, env)?;
+        self.apply_with(l, rhs, input, env, pos)
+    }
+
+    /// `l ~> rhs`, with the value of the left side.
+    pub(super) fn apply_with(
+        &self,
+        l: Value,
+        rhs: &Expr,
+        input: &Value,
+        env: &Rc<Env>,
+        pos: usize,
+    ) -> Result<Value, EvalError> {
         if let ExprKind::Call { procedure, args } = &rhs.kind {
             return self.eval_call(procedure, args, input, env, rhs.span.start, Some(l));
         }

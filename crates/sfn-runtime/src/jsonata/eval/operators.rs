@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use sfn_lang::jsonata::{BinaryOp, Expr};
+use sfn_lang::jsonata::{BinaryOp, Expr, ExprKind};
 
 use super::{Env, Evaluator, show};
 use crate::jsonata::builtins::EvalError;
@@ -311,6 +311,12 @@ fn binary_values(op: BinaryOp, l: Value, r: Value) -> Result<Value, EvalError> {
     }
 }
 
+/// Whether `e` is a link of a left-associative chain (`a + b`, `a ~> f`)
+/// that evaluates as its kind alone (no predicates or other annotations).
+fn plain_link(e: &Expr) -> bool {
+    e.ann.is_empty() && e.chain_left().is_some()
+}
+
 impl Evaluator<'_> {
     /// A binary operator. Only the operands' evaluation recurses; the rest
     /// is in functions called afterwards, to keep this frame small.
@@ -323,7 +329,69 @@ impl Evaluator<'_> {
         env: &Rc<Env>,
         pos: usize,
     ) -> Result<Value, EvalError> {
-        let l = self.eval(lhs, input, env)?;
+        let l = self.eval_operand(lhs, input, env)?;
+        self.binary_with(op, l, rhs, input, env, pos)
+    }
+
+    /// The value of the left operand of a binary operator or `~>`.
+    ///
+    /// When it is itself a link of a left-associative chain
+    /// (`1 + 2 + … + n`, `$x ~> $f ~> $g`), the chain is evaluated in a
+    /// loop from its far left, each link as [`Evaluator::eval`] would (left
+    /// operand first, then the right; a sequence of one collapses), rather
+    /// than one nested evaluation per link: a chain of any length evaluates
+    /// in constant stack.
+    pub(super) fn eval_operand(
+        &self,
+        lhs: &Expr,
+        input: &Value,
+        env: &Rc<Env>,
+    ) -> Result<Value, EvalError> {
+        if !plain_link(lhs) {
+            return self.eval(lhs, input, env);
+        }
+        self.eval_chain(lhs, input, env)
+    }
+
+    fn eval_chain(&self, lhs: &Expr, input: &Value, env: &Rc<Env>) -> Result<Value, EvalError> {
+        let mut links = Vec::new();
+        let mut first = lhs;
+        while plain_link(first) {
+            links.push(first);
+            match first.chain_left() {
+                Some(left) => first = left,
+                None => break,
+            }
+        }
+        let mut value = self.eval(first, input, env)?;
+        for link in links.into_iter().rev() {
+            let pos = link.span.start;
+            value = match &link.kind {
+                ExprKind::Binary { op, rhs, .. } => {
+                    self.binary_with(*op, value, rhs, input, env, pos)?
+                }
+                ExprKind::Apply { rhs, .. } => self.apply_with(value, rhs, input, env, pos)?,
+                _ => self.eval(link, input, env)?,
+            };
+            if let Value::Array(a) = &value {
+                if a.sequence && a.items.len() <= 1 && !a.keep_singleton {
+                    value = a.items.first().cloned().unwrap_or_default();
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    /// `l op rhs`, with the value of the left operand.
+    fn binary_with(
+        &self,
+        op: BinaryOp,
+        l: Value,
+        rhs: &Expr,
+        input: &Value,
+        env: &Rc<Env>,
+        pos: usize,
+    ) -> Result<Value, EvalError> {
         if matches!(op, BinaryOp::And | BinaryOp::Or) {
             return self.logical(op == BinaryOp::And, &l, rhs, input, env);
         }
