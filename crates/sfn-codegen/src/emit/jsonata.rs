@@ -25,8 +25,73 @@ pub(crate) fn tree(e: &Expr) -> TokenStream {
     })
 }
 
+/// Chains of left-associative operators longer than this many links are
+/// written as a loop over their links rather than as nested constructors.
+const NESTED_LINKS: usize = 16;
+
 /// An expression rebuilding `expr`.
 pub(crate) fn expr(e: &Expr) -> TokenStream {
+    // The links of the chain of left-associative operators `e` heads, if
+    // any, outermost first: (operator, or `None` for `~>`; right operand;
+    // the link's node).
+    let mut links = Vec::new();
+    let mut first = e;
+    loop {
+        match &first.kind {
+            ExprKind::Binary { op, lhs, rhs } => {
+                links.push((Some(*op), &**rhs, first));
+                first = lhs;
+            }
+            ExprKind::Apply { lhs, rhs } => {
+                links.push((None, &**rhs, first));
+                first = lhs;
+            }
+            _ => break,
+        }
+    }
+    if links.len() > NESTED_LINKS {
+        return chain(first, &links);
+    }
+    node(e)
+}
+
+/// A long chain `first op rhs op rhs …` (`links` outermost first), written
+/// flat: the far left operand, then a loop wrapping it in each link. The
+/// tree it builds is as deep as the chain is long, but neither this
+/// function nor the Rust it writes nests once per link (a 10,000-term
+/// `1 + 1 + …` would otherwise be 10,000 nested constructor calls).
+fn chain(first: &Expr, links: &[(Option<BinaryOp>, &Expr, &Expr)]) -> TokenStream {
+    let first = expr(first);
+    let links = links.iter().rev().map(|(op, rhs, link)| {
+        let op = option(op.as_ref(), |op| binary_op(*op));
+        let rhs = expr(rhs);
+        let span = span(link.span);
+        let ann = if link.ann.is_empty() {
+            quote!(Box::default())
+        } else {
+            let ann = annotations(&link.ann);
+            quote!(Box::new(#ann))
+        };
+        quote!((#op, #rhs, #span, #ann))
+    });
+    quote!({
+        let mut e = #first;
+        let links: Vec<(Option<BinaryOp>, Expr, Span, Box<Annotations>)> =
+            Vec::from([#(#links),*]);
+        for (op, rhs, span, ann) in links {
+            let (lhs, rhs) = (Box::new(e), Box::new(rhs));
+            let kind = match op {
+                Some(op) => ExprKind::Binary { op, lhs, rhs },
+                None => ExprKind::Apply { lhs, rhs },
+            };
+            e = Expr { kind, span, ann };
+        }
+        e
+    })
+}
+
+/// An expression rebuilding `e` as one constructor call.
+fn node(e: &Expr) -> TokenStream {
     let kind = kind(&e.kind);
     let span = span(e.span);
     if e.ann.is_empty() {

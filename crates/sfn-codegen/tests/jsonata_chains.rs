@@ -1,0 +1,81 @@
+//! Issue 11: a JSONata chain of 1,000 or 10,000 flat terms (`1 + 1 + …`,
+//! `a or b or …`, `$x ~> $f ~> …`) is checked and written as Rust in an
+//! unoptimised build. A chain longer than a few links is written as a loop
+//! over its links, so the Rust is not nested once per term (which rustc
+//! would have to parse and type-check recursively).
+//!
+//! 1,000 terms run on a 2 MiB stack; 10,000 on 8 MiB, the stack rustc runs
+//! a procedural macro on: the check of which `$states` members an
+//! expression reads (`read/states_access.rs`) still recurses once per link,
+//! about 600 bytes each unoptimised, so about 3,000 links fit 2 MiB.
+
+use sfn_codegen::{ModuleSpec, Options, generate};
+
+/// Runs `f` on a thread with `stack` bytes of stack.
+fn on_stack(stack: usize, f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(stack)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("the test thread panicked");
+}
+
+/// `first sep item sep item …` with `n` items in all.
+fn chain(first: &str, sep: &str, item: &str, n: usize) -> String {
+    let mut s = String::from(first);
+    for _ in 1..n {
+        s.push_str(sep);
+        s.push_str(item);
+    }
+    s
+}
+
+/// A JSONata workflow whose Pass state outputs `expr`.
+fn workflow(expr: &str) -> String {
+    format!(
+        r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Output": {{"v": "{{% {expr} %}}"}}, "End": true}}}}}}"#
+    )
+}
+
+/// Generates workflows with chains of `n` terms and checks the output.
+fn generates_flat_code(n: usize) {
+    for expr in [
+        chain("1", " + ", "1", n),
+        chain("$states.input.a", " or ", "$states.input.b", n),
+        chain("'a'", " & ", "'b'", n),
+        chain("$states.input", " ~> ", "$string", n),
+    ] {
+        let source = workflow(&expr);
+        let tokens = generate(&source, &ModuleSpec::new("chains"), &Options::default())
+            .unwrap_or_else(|e| panic!("{n}: {e:?}"));
+        let text = tokens.to_string();
+        // One loop over the links, not a constructor per link.
+        assert!(text.contains("for (op , rhs , span , ann) in links"), "{n}");
+        assert!(
+            text.matches("ExprKind :: Binary").count() < 5,
+            "{n}: nested constructors"
+        );
+        syn::parse2::<syn::File>(tokens).expect("the output parses as Rust");
+    }
+}
+
+#[test]
+fn chains_of_a_thousand_terms_generate_flat_code_on_a_small_stack() {
+    on_stack(2 << 20, || generates_flat_code(1_000));
+}
+
+#[test]
+fn chains_of_ten_thousand_terms_generate_flat_code() {
+    on_stack(8 << 20, || generates_flat_code(10_000));
+}
+
+#[test]
+fn short_chains_stay_nested() {
+    let source = workflow(&chain("1", " + ", "1", 5));
+    let text = generate(&source, &ModuleSpec::new("short"), &Options::default())
+        .unwrap()
+        .to_string();
+    assert!(!text.contains("in links"));
+    assert_eq!(text.matches("ExprKind :: Binary").count(), 4);
+}
