@@ -77,11 +77,18 @@
 //! Rust regex engine is the evaluator's job.
 //!
 //! Nesting is bounded: expressions nested more than [`MAX_DEPTH`] levels (by
-//! parentheses, operators, arguments or chained steps; `a & b & c` is three
-//! levels) are rejected rather than overflowing the stack. Parsing recurses
-//! once per level, at about 6 KiB per level in unoptimised builds, so the
-//! deepest accepted expression parses within 1 MiB of stack; the trees
-//! produced are no deeper than that, so walking them recursively is safe too.
+//! parentheses, right operands, arguments, blocks and every other construct
+//! that contains an expression) are rejected rather than overflowing the
+//! stack. Parsing recurses once per level, at about 6 KiB per level in
+//! unoptimised builds, so the deepest accepted expression parses within
+//! 1 MiB of stack. A chain of left-associative operators or steps
+//! (`a & b & c`, `1 + 1 + … + 1`, `a.b.c`, `x ~> f ~> g`, `a[0][1]`) is one
+//! level however long, as jsonata-js accepts it: it is parsed and processed
+//! in loops, paths become one [`Path`] with a list of steps, and the other
+//! chains stay a tree leaning left, as deep as the chain is long, which
+//! [`Expr`] clones, compares, prints and drops in loops. A recursive walk of
+//! the tree must follow such a chain in a loop too ([`Expr::walk`] and
+//! [`Expr::chain_left`]).
 //!
 //! # Why a hand-written parser
 //!
@@ -112,8 +119,9 @@ pub use ast::{
 
 use crate::SyntaxError;
 
-/// The deepest nesting [`parse`] accepts, counting parentheses, operators,
-/// chained steps and every other construct that contains an expression.
+/// The deepest nesting [`parse`] accepts, counting parentheses, right
+/// operands and every other construct that contains an expression; a chain
+/// of left-associative operators or steps counts once, however long.
 pub const MAX_DEPTH: usize = 100;
 
 /// Splits an ASL JSONata string `{% <expr> %}`.
