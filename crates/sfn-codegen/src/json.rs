@@ -481,7 +481,7 @@ impl Parser<'_> {
         let raw = &self.src[start..self.pos];
         let number = serde_json::from_str::<serde_json::Number>(raw).map_err(|_| JsonError {
             offset: start,
-            message: format!("number `{raw}` is out of range"),
+            message: format!("number `{}` is out of range", crate::diag::clip(raw)),
         })?;
         Ok(JsonValue::Number {
             number,
