@@ -115,7 +115,7 @@ impl Reader<'_> {
         key: ScopeKey,
     ) -> Option<StateKind> {
         let default = v.get("Default").map(|d| match d.as_str() {
-            Some(name) => self.resolve(name, d.span, &join(path, "Default"), index_of, key),
+            Some(name) => self.target(name, d.span, &join(path, "Default"), index_of, key),
             None => {
                 self.type_error(d, &join(path, "Default"), "a string naming a state");
                 MISSING
@@ -162,7 +162,7 @@ impl Reader<'_> {
         }
         let next = match v.get("Next") {
             Some(n) => match n.as_str() {
-                Some(name) => self.resolve(name, n.span, &join(path, "Next"), index_of, key),
+                Some(name) => self.target(name, n.span, &join(path, "Next"), index_of, key),
                 None => {
                     self.type_error(n, &join(path, "Next"), "a string naming a state");
                     MISSING

@@ -132,7 +132,7 @@ impl Reader<'_> {
             let error_equals = self.error_equals(c, &p, i + 1 == items.len(), "catcher");
             let next = match self.required(c, "Next", &p) {
                 Some(n) => match n.as_str() {
-                    Some(name) => self.resolve(name, n.span, &join(&p, "Next"), index_of, key),
+                    Some(name) => self.target(name, n.span, &join(&p, "Next"), index_of, key),
                     None => {
                         self.type_error(n, &join(&p, "Next"), "a string naming a state");
                         MISSING

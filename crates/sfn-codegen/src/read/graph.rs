@@ -83,15 +83,24 @@ pub(crate) fn check_scope(reader: &mut Reader<'_>, scope: &Scope, states_path: &
         return;
     }
 
-    // Reachable states that can never reach a terminal state loop forever.
-    let mut can_end = terminal.clone();
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for i in 0..n {
-            if !can_end[i] && succ[i].iter().any(|&s| can_end[s]) {
-                can_end[i] = true;
-                changed = true;
+    // Reachable states that can never reach a terminal state loop forever:
+    // walk the transitions backwards from the terminal states (linear; a
+    // fixpoint over all states would be quadratic on a long chain).
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, targets) in succ.iter().enumerate() {
+        for &t in targets {
+            if t < n {
+                pred[t].push(i);
+            }
+        }
+    }
+    let mut can_end = terminal;
+    let mut stack: Vec<usize> = (0..n).filter(|&i| can_end[i]).collect();
+    while let Some(s) = stack.pop() {
+        for &p in &pred[s] {
+            if !can_end[p] {
+                can_end[p] = true;
+                stack.push(p);
             }
         }
     }

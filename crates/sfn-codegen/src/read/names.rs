@@ -1,11 +1,16 @@
 //! State names across the whole machine: unique (nested branches and
 //! processors included, as AWS requires), 1 to 80 characters, and the scope
 //! each belongs to, so that a transition into another branch can be named as
-//! such instead of as a missing state.
+//! such instead of as a missing state; and the resolution of transition
+//! targets, with hints for the missing ones.
+//!
+//! Everything here is linear in the number of states: a check of a
+//! workflow of 100,000 states takes a fraction of a second.
 
-use super::{Reader, join};
-use crate::json::Json;
-use std::collections::HashMap;
+use super::{MISSING, Reader, ScopeKey, join};
+use crate::diag::suggest;
+use crate::json::{Json, Span};
+use std::collections::{HashMap, HashSet};
 
 /// The longest state name AWS accepts, in characters.
 pub(crate) const MAX_NAME_CHARS: usize = 80;
@@ -30,11 +35,12 @@ fn walk(
         return;
     };
     let states_path = join(prefix, "States");
-    for (i, member) in states.iter().enumerate() {
+    // A name twice in the same `States` is reported where the scope is read.
+    let mut here: HashSet<&str> = HashSet::with_capacity(states.len());
+    for member in states {
         let path = join(&states_path, &member.key);
         let name = &member.key;
-        let same_scope_dup = states[..i].iter().any(|m| m.key == *name);
-        if !same_scope_dup {
+        if here.insert(name) {
             if let Some(previous) = first_seen.get(name) {
                 reader.diags.error(
                     member.key_span,
@@ -101,3 +107,70 @@ fn walk(
         }
     }
 }
+
+impl Reader<'_> {
+    /// Resolves a transition target (`Next`, a Choice rule's `Next` or
+    /// `Default`, a catcher's `Next`) in the scope whose states are `index`,
+    /// reporting a missing name with the nearest existing one, or the list
+    /// of the scope's states, or the branch it lives in.
+    ///
+    /// The hints cost the size of the scope; they are given while
+    /// [`crate::diag::Diagnostics::afford_hint`] allows, so that thousands
+    /// of misspelt names in a large workflow stay a linear check.
+    pub(crate) fn target(
+        &mut self,
+        name: &str,
+        span: Span,
+        path: &str,
+        index: &HashMap<&str, usize>,
+        key: ScopeKey,
+    ) -> usize {
+        if let Some(&i) = index.get(name) {
+            return i;
+        }
+        if let Some(&other) = self.all_names.get(name) {
+            if other != key {
+                self.diags.error(
+                    span,
+                    path,
+                    format!("`{name}` is a state of another scope; a transition cannot leave or enter a Parallel branch or a Map processor"),
+                );
+                return MISSING;
+            }
+        }
+        let message = format!("no state named `{name}` in this scope");
+        if !self.diags.afford_hint(index.len()) {
+            self.diags.error(span, path, message);
+            return MISSING;
+        }
+        match suggest(name, index.keys().copied()) {
+            Some(near) => {
+                self.diags
+                    .error_help(span, path, message, format!("did you mean `{near}`?"))
+            }
+            None => {
+                // The first names in alphabetical order, without sorting
+                // them all.
+                let mut first: Vec<&str> = Vec::with_capacity(LISTED + 1);
+                for &n in index.keys() {
+                    if first.len() < LISTED || first.last().is_some_and(|&l| n < l) {
+                        let at = first.partition_point(|&f| f < n);
+                        first.insert(at, n);
+                        first.truncate(LISTED);
+                    }
+                }
+                let list = first
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.diags
+                    .error(span, path, format!("{message}; states here: {list}"));
+            }
+        }
+        MISSING
+    }
+}
+
+/// How many of a scope's states a "no state named" message lists.
+const LISTED: usize = 8;

@@ -297,7 +297,7 @@ impl Reader<'_> {
         key: ScopeKey,
     ) -> Transition {
         match n.as_str() {
-            Some(name) => Transition::Next(self.resolve(name, n.span, path, index, key)),
+            Some(name) => Transition::Next(self.target(name, n.span, path, index, key)),
             None => {
                 self.type_error(n, path, "a string naming a state");
                 Transition::Next(MISSING)

@@ -46,7 +46,12 @@ fn check_scope(
                     "state `{}` reads the variable `${name}`, but no `Assign` in this scope or an enclosing one sets `{name}`",
                     state.name
                 );
-                let near = suggest(&name, visible.iter().flatten().map(String::as_str))
+                let candidates = visible.iter().map(BTreeSet::len).sum();
+                let near = reader
+                    .diags
+                    .afford_hint(candidates)
+                    .then(|| suggest(&name, visible.iter().flatten().map(String::as_str)))
+                    .flatten()
                     .map(|n| format!("; did you mean `${n}`?"));
                 reader.diags.warning(
                     state.span,
