@@ -204,18 +204,21 @@ fn expression<'t>(
 }
 
 /// The members `result` / `errorOutput` read directly as `$states.<member>`
-/// anywhere in `e`.
+/// anywhere in `e`, in the order written. Every node is visited by
+/// [`Expr::walk`], without recursion, so a chain of any length (`a + b + …`,
+/// one tree level per link) is safe on a small stack.
 fn references(e: &Expr, out: &mut Vec<&'static str>) {
-    if let ExprKind::Path(p) = &e.kind {
-        if let [first, second, ..] = p.steps.as_slice() {
-            if matches!(&first.kind, ExprKind::Variable(v) if v == "states") {
-                match &second.kind {
-                    ExprKind::Name(n) if n == "result" => out.push("result"),
-                    ExprKind::Name(n) if n == "errorOutput" => out.push("errorOutput"),
-                    _ => {}
+    e.walk(|e| {
+        if let ExprKind::Path(p) = &e.kind {
+            if let [first, second, ..] = p.steps.as_slice() {
+                if matches!(&first.kind, ExprKind::Variable(v) if v == "states") {
+                    match &second.kind {
+                        ExprKind::Name(n) if n == "result" => out.push("result"),
+                        ExprKind::Name(n) if n == "errorOutput" => out.push("errorOutput"),
+                        _ => {}
+                    }
                 }
             }
         }
-    }
-    e.for_each_child(|c| references(c, out));
+    });
 }
