@@ -1458,7 +1458,7 @@ impl<'a> Val<'a> {
             Literal::Int(i) => Val::Num(Num::Int(i128::from(*i))),
             Literal::Float(f) => Val::Num(Num::Float(*f)),
             Literal::Str(s) => Val::Str(Cow::Borrowed(s)),
-            Literal::List(_) => Val::Json(Cow::Owned(literal_value(literal, 0))),
+            Literal::List(_) => Val::Json(Cow::Owned(literal_value(literal))),
             Literal::Regex { .. } => Val::Regex,
         }
     }
@@ -1485,21 +1485,44 @@ impl<'a> Val<'a> {
     }
 }
 
-/// A literal as a JSON value (lists nest at most [`MAX_DEPTH`] deep).
-fn literal_value(literal: &Literal, depth: u32) -> Value {
-    match literal {
-        Literal::Null | Literal::Regex { .. } => Value::Null,
-        Literal::Bool(b) => Value::Bool(*b),
-        Literal::Int(i) => Value::from(*i),
-        Literal::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        Literal::Str(s) => Value::String(s.to_string()),
-        Literal::List(_) if depth > MAX_DEPTH => Value::Null,
-        Literal::List(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| literal_value(item, depth + 1))
-                .collect(),
-        ),
+/// A literal as a JSON value, lists converted with a stack of the lists
+/// being built rather than by recursion, so that a list nested at any depth
+/// becomes the same array (the parser allows [`sfn_lang::path::MAX_NESTING`]
+/// levels; a path built by hand may nest deeper).
+fn literal_value(literal: &Literal) -> Value {
+    fn scalar(literal: &Literal) -> Value {
+        match literal {
+            Literal::Null | Literal::Regex { .. } | Literal::List(_) => Value::Null,
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Int(i) => Value::from(*i),
+            Literal::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Literal::Str(s) => Value::String(s.to_string()),
+        }
+    }
+    let Literal::List(items) = literal else {
+        return scalar(literal);
+    };
+    // The list being converted (the items still to convert, the array
+    // built so far), and the lists around it, innermost last.
+    let mut pending = items.iter();
+    let mut built = Vec::with_capacity(items.len());
+    let mut outer = Vec::new();
+    loop {
+        match pending.next() {
+            Some(Literal::List(inner)) => outer.push((
+                std::mem::replace(&mut pending, inner.iter()),
+                std::mem::replace(&mut built, Vec::with_capacity(inner.len())),
+            )),
+            Some(item) => built.push(scalar(item)),
+            None => {
+                let done = Value::Array(built);
+                let Some((rest, mut parent)) = outer.pop() else {
+                    return done;
+                };
+                parent.push(done);
+                (pending, built) = (rest, parent);
+            }
+        }
     }
 }
 
@@ -2847,6 +2870,57 @@ mod tests {
                 Value::Array(items) => pending.extend(items),
                 Value::Object(map) => pending.extend(map.into_iter().map(|(_, v)| v)),
                 _ => {}
+            }
+        }
+    }
+
+    /// A list literal nested `depth` levels around `[1, 'x']`, and its
+    /// JSON value.
+    fn nested_list(depth: usize) -> (Literal, Value) {
+        let mut literal = Literal::List(vec![Literal::Int(1), Literal::Str("x".into())].into());
+        let mut value = json!([1, "x"]);
+        for _ in 1..depth {
+            literal = Literal::List(vec![Literal::Null, literal].into());
+            value = Value::Array(vec![Value::Null, value]);
+        }
+        (literal, value)
+    }
+
+    /// Lists nested deeper than the evaluator's filter depth (64) were
+    /// turned into `null` past it, silently. The parser refuses more than
+    /// `MAX_NESTING` levels, but a path built by hand can hold any depth:
+    /// its literal is now the array it spells.
+    #[test]
+    fn deeply_nested_list_literals_are_converted_whole() {
+        for depth in [1, 2, 64, 65, 66, 100, 1_000] {
+            let (literal, value) = nested_list(depth);
+            let converted = literal_value(&literal);
+            assert!(json_eq(&converted, &value, false), "{depth} levels");
+            // Compared in a filter: `$[?(@.v == [null, [null, … [1, 'x']]])].id`.
+            let (other, _) = nested_list(depth + 1);
+            let doc = json!([{"id": "deep", "v": value.clone()}, {"id": "other", "v": [0]}]);
+            let filtered = |literal: Literal| {
+                let filter = Filter::Compare {
+                    left: Operand::Current(vec![Segment::Child(Selector::Name("v".into()))].into()),
+                    op: CompareOp::Eq,
+                    right: Operand::Literal(literal),
+                };
+                let path = Path {
+                    root: Root::Input,
+                    segments: vec![
+                        Segment::Child(Selector::Filter(filter)),
+                        Segment::Child(Selector::Name("id".into())),
+                    ]
+                    .into(),
+                };
+                select(&path, &Roots::input_only(&doc))
+                    .unwrap()
+                    .map(Cow::into_owned)
+            };
+            assert_eq!(filtered(literal), Some(json!(["deep"])), "{depth} levels");
+            assert_eq!(filtered(other), Some(json!([])), "{depth} levels");
+            for v in [converted, value, doc] {
+                dismantle(v);
             }
         }
     }
