@@ -38,9 +38,13 @@
 //! `std::thread::sleep`, a blocking read) cannot be interrupted by any of
 //! this: see [`Resources`](crate::Resources).
 
+use std::cell::Cell;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -103,9 +107,10 @@ const SLICE: Duration = Duration::from_millis(1);
 const CLOCK_INTERVAL: u32 = 64;
 
 thread_local! {
-    /// Checkpoints passed on this thread, and when it last yielded at one.
-    static PACE: std::cell::Cell<(u32, Option<std::time::Instant>)> =
-        const { std::cell::Cell::new((0, None)) };
+    /// Checkpoints passed on this thread.
+    static TICKS: Cell<u32> = const { Cell::new(0) };
+    /// When this thread last yielded at a checkpoint (or began counting).
+    static SINCE: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
 }
 
 /// Whether the checkpoint about to pass should yield: every
@@ -113,30 +118,75 @@ thread_local! {
 /// says yes once [`SLICE`] has passed since the last yes.
 #[inline]
 fn time_to_yield() -> bool {
-    PACE.with(|pace| {
-        let (count, since) = pace.get();
-        let count = count.wrapping_add(1);
-        if count % CLOCK_INTERVAL != 0 {
-            pace.set((count, since));
-            return false;
+    let ticks = TICKS.with(|t| {
+        let n = t.get().wrapping_add(1);
+        t.set(n);
+        n
+    });
+    if ticks % CLOCK_INTERVAL != 0 {
+        return false;
+    }
+    slice_over()
+}
+
+/// The clock part of [`time_to_yield`], out of line.
+#[cold]
+#[inline(never)]
+fn slice_over() -> bool {
+    let now = std::time::Instant::now();
+    SINCE.with(|since| match since.get() {
+        Some(start) if now.duration_since(start) < SLICE => false,
+        Some(_) => {
+            since.set(Some(now));
+            true
         }
-        let now = std::time::Instant::now();
-        match since {
-            Some(since) if now.duration_since(since) < SLICE => {
-                pace.set((count, Some(since)));
-                false
-            }
-            Some(_) => {
-                pace.set((count, Some(now)));
-                true
-            }
-            // The first look only starts the slice.
-            None => {
-                pace.set((count, Some(now)));
-                false
-            }
+        // The first look only starts the slice.
+        None => {
+            since.set(Some(now));
+            false
         }
     })
+}
+
+/// The future of [`Control::checkpoint`]: ready at once, unless the thread
+/// is due to yield (a hand-written future, so that the common case costs no
+/// more than its checks).
+#[must_use = "a checkpoint does nothing unless awaited"]
+pub struct Checkpoint<'a> {
+    control: &'a Control,
+    /// Yielding to the scheduler, when due.
+    yielding: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    /// The outcome known at once (`None` once taken).
+    ready: Option<Result<(), StatesError>>,
+}
+
+impl fmt::Debug for Checkpoint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Checkpoint")
+            .field("yielding", &self.yielding.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Future for Checkpoint<'_> {
+    type Output = Result<(), StatesError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(yielding) = self.yielding.as_mut() {
+            if yielding.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.yielding = None;
+            let control = self.control;
+            if let Some((started, timeout)) = control.0.wall.get() {
+                if started.elapsed() >= *timeout {
+                    control.end(Ending::TimedOut);
+                }
+            }
+            return Poll::Ready(control.check());
+        }
+        Poll::Ready(self.ready.take().unwrap_or(Ok(())))
+    }
 }
 
 /// What an execution and everything it runs share to be ended from
@@ -204,18 +254,16 @@ impl Control {
     ///
     /// The error of the [`Ending`], once the execution is ending.
     #[inline]
-    pub async fn checkpoint(&self) -> Result<(), StatesError> {
-        self.check()?;
-        if time_to_yield() {
-            tokio::task::yield_now().await;
-            if let Some((started, timeout)) = self.0.wall.get() {
-                if started.elapsed() >= *timeout {
-                    self.end(Ending::TimedOut);
-                }
-            }
-            self.check()?;
+    pub fn checkpoint(&self) -> Checkpoint<'_> {
+        let checked = self.check();
+        let yielding = (checked.is_ok() && time_to_yield()).then(|| {
+            Box::pin(tokio::task::yield_now()) as Pin<Box<dyn Future<Output = ()> + Send>>
+        });
+        Checkpoint {
+            control: self,
+            yielding,
+            ready: Some(checked),
         }
-        Ok(())
     }
 
     /// When the execution's `TimeoutSeconds` runs out, once

@@ -506,8 +506,8 @@ impl Execution {
     ///
     /// The error of the execution's [`Ending`](super::Ending).
     #[inline]
-    pub async fn checkpoint(&self) -> Result<(), StatesError> {
-        self.control().checkpoint().await
+    pub fn checkpoint(&self) -> super::control::Checkpoint<'_> {
+        self.control().checkpoint()
     }
 
     /// Logs the end of the execution (see [`super::observe`]), records its

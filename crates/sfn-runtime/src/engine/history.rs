@@ -270,13 +270,19 @@ impl Recorder {
     ///
     /// An event that would reach the execution's limit is not recorded: it
     /// ends the execution with [`Ending::HistoryLimit`], whose
-    /// `ExecutionFailed` takes the last id.
+    /// `ExecutionFailed` takes the last id. Nor is an event after the one
+    /// that ended the execution ([`Recorder::record_end`]).
     pub fn record(
         &self,
         event_type: impl Into<Cow<'static, str>>,
         details: impl FnOnce() -> Value,
     ) -> u64 {
         let id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        // Nothing follows the end of the execution (a stopped execution's
+        // work may take a moment to notice).
+        if self.shared.closed.load(Ordering::Relaxed) {
+            return id;
+        }
         if self.shared.limit.is_some_and(|limit| id >= limit) {
             self.shared.control.end(Ending::HistoryLimit);
             return id;
