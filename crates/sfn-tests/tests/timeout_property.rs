@@ -177,16 +177,28 @@ fn lets_time_pass(op: &Value) -> bool {
     }
 }
 
-/// Whether the program can loop without letting time pass: a jump
-/// backwards over operations none of which waits.
+/// Whether the program loops for ever without letting time pass. Programs
+/// are deterministic: follow the operations from the first until the
+/// program ends or an operation comes round again, then look at that
+/// cycle.
 fn has_busy_loop(program: &[Value]) -> bool {
-    program.iter().enumerate().any(|(at, op)| {
-        op["kind"] == "jump"
-            && op["to"].as_u64().is_some_and(|to| {
-                let to = to as usize;
-                to <= at && !program[to..at].iter().any(lets_time_pass)
-            })
-    })
+    let mut seen = vec![None; program.len()];
+    let mut path = Vec::new();
+    let mut pc = 0;
+    while pc < program.len() {
+        if let Some(first) = seen[pc] {
+            return !path[first..].iter().any(|&at: &usize| lets_time_pass(&program[at]));
+        }
+        seen[pc] = Some(path.len());
+        path.push(pc);
+        let op = &program[pc];
+        pc = match op["kind"].as_str() {
+            Some("fail") | Some("hang") => return false,
+            Some("jump") => op["to"].as_u64().map_or(usize::MAX, |to| to as usize),
+            _ => pc + 1,
+        };
+    }
+    false
 }
 
 /// What one run gives: the status, the outcome and the time it took in
@@ -284,6 +296,20 @@ proptest! {
             other => prop_assert!(false, "{program:?}: {other}"),
         }
     }
+}
+
+#[test]
+fn loops_that_skip_their_waits_are_busy() {
+    let skipping = [
+        json!({"kind": "jump", "to": 2}),
+        json!({"kind": "wait", "seconds": 5}),
+        json!({"kind": "jump", "to": 0}),
+    ];
+    assert!(has_busy_loop(&skipping));
+    let waiting = [json!({"kind": "wait", "seconds": 5}), json!({"kind": "jump", "to": 0})];
+    assert!(!has_busy_loop(&waiting));
+    let ending = [json!({"kind": "pass"}), json!({"kind": "jump", "to": 3})];
+    assert!(!has_busy_loop(&ending));
 }
 
 #[test]
