@@ -64,9 +64,11 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
             let mut state = #enum_ident::#start;
             #data
             loop {
-                // Yields now and then; ends here once the execution is
-                // stopped, timed out or out of history events.
-                exec.checkpoint().await?;
+                // Ends here once the execution is stopped, timed out or out
+                // of history events; yields to the scheduler now and then.
+                if exec.checkpoint()? {
+                    exec.pause().await?;
+                }
                 match state {
                     #(#arms)*
                 }
@@ -77,7 +79,9 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         quote! {
             let state = #enum_ident::#start;
             #data
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 #(#arms)*
             }

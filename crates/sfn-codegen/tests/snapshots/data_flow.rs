@@ -233,7 +233,9 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::Prepare;
             let mut data = input;
             loop {
-                exec.checkpoint().await?;
+                if exec.checkpoint()? {
+                    exec.pause().await?;
+                }
                 match state {
                     State::Prepare => {
                         exec.enter_state(state.name(), "Pass", false, &data);

@@ -389,7 +389,9 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::Fetch;
             let mut data = input;
             loop {
-                exec.checkpoint().await?;
+                if exec.checkpoint()? {
+                    exec.pause().await?;
+                }
                 match state {
                     State::Fetch => {
                         exec.enter_state(state.name(), "Task", true, &data);
@@ -595,7 +597,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch0::Each;
             let data = input;
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 BothBranch0::Each => {
                     exec.enter_state(state.name(), "Map", true, &data);
@@ -760,7 +764,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = EachProcessor::Price;
             let data = input;
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 EachProcessor::Price => {
                     exec.enter_state(state.name(), "Task", true, &data);
@@ -800,7 +806,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch1::Count;
             let data = input;
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 BothBranch1::Count => {
                     exec.enter_state(state.name(), "Pass", false, &data);

@@ -238,7 +238,9 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::Quote;
             let mut data = input;
             loop {
-                exec.checkpoint().await?;
+                if exec.checkpoint()? {
+                    exec.pause().await?;
+                }
                 match state {
                     State::Quote => {
                         exec.enter_state(state.name(), "Task", true, &data);

@@ -672,7 +672,9 @@ impl<T: Tasks> StateMachine<T> {
             let mut state = State::ValidateOrder;
             let mut data = input;
             loop {
-                exec.checkpoint().await?;
+                if exec.checkpoint()? {
+                    exec.pause().await?;
+                }
                 match state {
                     State::ValidateOrder => {
                         exec.enter_state(state.name(), "Task", true, &data);
@@ -1341,7 +1343,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = PrepareShipmentBranch0::UpdateInventory;
             let data = input;
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 PrepareShipmentBranch0::UpdateInventory => {
                     exec.enter_state(state.name(), "Task", true, &data);
@@ -1381,7 +1385,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = PrepareShipmentBranch1::GenerateInvoice;
             let data = input;
-            exec.checkpoint().await?;
+            if exec.checkpoint()? {
+                exec.pause().await?;
+            }
             match state {
                 PrepareShipmentBranch1::GenerateInvoice => {
                     exec.enter_state(state.name(), "Task", true, &data);

@@ -39,12 +39,9 @@
 //! this: see [`Resources`](crate::Resources).
 
 use std::cell::Cell;
-use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -148,47 +145,6 @@ fn slice_over() -> bool {
     })
 }
 
-/// The future of [`Control::checkpoint`]: ready at once, unless the thread
-/// is due to yield (a hand-written future, so that the common case costs no
-/// more than its checks).
-#[must_use = "a checkpoint does nothing unless awaited"]
-pub struct Checkpoint<'a> {
-    control: &'a Control,
-    /// Yielding to the scheduler, when due.
-    yielding: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
-    /// The outcome known at once (`None` once taken).
-    ready: Option<Result<(), StatesError>>,
-}
-
-impl fmt::Debug for Checkpoint<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Checkpoint")
-            .field("yielding", &self.yielding.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Future for Checkpoint<'_> {
-    type Output = Result<(), StatesError>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(yielding) = self.yielding.as_mut() {
-            if yielding.as_mut().poll(cx).is_pending() {
-                return Poll::Pending;
-            }
-            self.yielding = None;
-            let control = self.control;
-            if let Some((started, timeout)) = control.0.wall.get() {
-                if started.elapsed() >= *timeout {
-                    control.end(Ending::TimedOut);
-                }
-            }
-            return Poll::Ready(control.check());
-        }
-        Poll::Ready(self.ready.take().unwrap_or(Ok(())))
-    }
-}
-
 /// What an execution and everything it runs share to be ended from
 /// outside (see the [module](self) docs). Cloning is cheap.
 #[derive(Clone, Debug, Default)]
@@ -235,35 +191,43 @@ impl Control {
         }
     }
 
-    /// A point where the execution may yield to the scheduler and notices
-    /// that it is ending (see the [module](self) docs).
+    /// A point where the execution notices that it is ending, and learns
+    /// whether to yield to the scheduler (see the [module](self) docs):
+    /// `Ok(true)` once its thread has run checkpoints for about a
+    /// millisecond without yielding (the clock is read every 64
+    /// checkpoints to know); then the caller awaits [`Control::pause`].
+    /// A checkpoint costs a thread-local counter and an atomic load: it is
+    /// not a future, so that the generated loop awaits only when it yields.
     ///
-    /// The thread yields ([`tokio::task::yield_now`]) once it has run
-    /// checkpoints for about a millisecond without yielding at one, so
-    /// timers fire, `stop` is seen and other tasks run; it reads the clock
-    /// every 64 checkpoints to know. A checkpoint that does not yield costs
-    /// a thread-local counter and an atomic load.
-    ///
-    /// When it yields, it also compares the wall clock with the execution's
-    /// `TimeoutSeconds`. With a real clock the timer of [`Control::drive`]
-    /// fires first; under `tokio::time::pause()` a loop that never waits
-    /// never lets tokio's clock advance, and this ends it after its timeout
-    /// in real time.
+    /// With a real clock the timer of [`Control::drive`] ends a timed-out
+    /// execution; under `tokio::time::pause()` a loop that never waits never
+    /// lets tokio's clock advance, and [`Control::pause`] ends it after its
+    /// timeout in real time.
     ///
     /// # Errors
     ///
     /// The error of the [`Ending`], once the execution is ending.
     #[inline]
-    pub fn checkpoint(&self) -> Checkpoint<'_> {
-        let checked = self.check();
-        let yielding = (checked.is_ok() && time_to_yield()).then(|| {
-            Box::pin(tokio::task::yield_now()) as Pin<Box<dyn Future<Output = ()> + Send>>
-        });
-        Checkpoint {
-            control: self,
-            yielding,
-            ready: Some(checked),
+    pub fn checkpoint(&self) -> Result<bool, StatesError> {
+        self.check()?;
+        Ok(time_to_yield())
+    }
+
+    /// Yields to the scheduler, when [`Control::checkpoint`] said so; then
+    /// compares the wall clock with the execution's `TimeoutSeconds` and
+    /// checks again whether the execution is ending.
+    ///
+    /// # Errors
+    ///
+    /// The error of the [`Ending`], once the execution is ending.
+    pub async fn pause(&self) -> Result<(), StatesError> {
+        tokio::task::yield_now().await;
+        if let Some((started, timeout)) = self.0.wall.get() {
+            if started.elapsed() >= *timeout {
+                self.end(Ending::TimedOut);
+            }
         }
+        self.check()
     }
 
     /// When the execution's `TimeoutSeconds` runs out, once
@@ -425,7 +389,9 @@ mod tests {
         let outcome = control
             .drive(Some(1), async {
                 loop {
-                    inner.checkpoint().await?;
+                    if inner.checkpoint()? {
+                        inner.pause().await?;
+                    }
                     steps += 1;
                 }
             })

@@ -497,17 +497,26 @@ impl Execution {
         self.recorder.control()
     }
 
-    /// A point before each state where the execution may yield to the
-    /// scheduler, and where it ends once it is stopped, timed out or out of
-    /// history events (see [`Control::checkpoint`]). Generated code awaits
-    /// it before entering each state.
+    /// The check before each state: fails once the execution is stopped,
+    /// timed out or out of history events, and says when to yield to the
+    /// scheduler with [`Execution::pause`] (see [`Control::checkpoint`]).
+    /// Generated code runs it before entering each state.
     ///
     /// # Errors
     ///
     /// The error of the execution's [`Ending`](super::Ending).
     #[inline]
-    pub fn checkpoint(&self) -> super::control::Checkpoint<'_> {
+    pub fn checkpoint(&self) -> Result<bool, StatesError> {
         self.control().checkpoint()
+    }
+
+    /// Yields to the scheduler (see [`Control::pause`]).
+    ///
+    /// # Errors
+    ///
+    /// The error of the execution's [`Ending`](super::Ending).
+    pub async fn pause(&self) -> Result<(), StatesError> {
+        self.control().pause().await
     }
 
     /// Logs the end of the execution (see [`super::observe`]), records its

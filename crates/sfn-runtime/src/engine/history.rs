@@ -278,11 +278,6 @@ impl Recorder {
         details: impl FnOnce() -> Value,
     ) -> u64 {
         let id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
-        // Nothing follows the end of the execution (a stopped execution's
-        // work may take a moment to notice).
-        if self.shared.closed.load(Ordering::Relaxed) {
-            return id;
-        }
         if self.shared.limit.is_some_and(|limit| id >= limit) {
             self.shared.control.end(Ending::HistoryLimit);
             return id;
@@ -323,7 +318,8 @@ impl Recorder {
         }
     }
 
-    /// Keeps an event with a given id (when a history is kept).
+    /// Keeps an event with a given id (when a history is kept), unless it
+    /// comes after the end of the execution.
     pub(crate) fn record_as(
         &self,
         id: u64,
@@ -331,15 +327,29 @@ impl Recorder {
         details: impl FnOnce() -> Value,
     ) {
         if let Some(history) = &self.history {
+            let event_type = event_type.into();
+            // Nothing follows the end of the execution (a stopped
+            // execution's work may take a moment to notice).
+            if self.shared.closed.load(Ordering::Relaxed) && !is_end(&event_type) {
+                return;
+            }
             history.push(HistoryEvent {
                 id,
                 previous_event_id: id.saturating_sub(1),
                 timestamp: SystemTime::now(),
-                event_type: event_type.into(),
+                event_type,
                 details: details(),
             });
         }
     }
+}
+
+/// Whether `event_type` ends an execution.
+fn is_end(event_type: &Cow<'static, str>) -> bool {
+    matches!(
+        event_type.as_ref(),
+        "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
+    )
 }
 
 /// `{"<field>": "<JSON text>", "<field>Details": {"truncated": false}}`,

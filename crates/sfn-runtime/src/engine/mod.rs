@@ -54,7 +54,7 @@ mod test_support;
 
 pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_token};
 pub use catch::find_catcher;
-pub use control::{Checkpoint, Control, Ending, HISTORY_EVENT_LIMIT, Interrupt};
+pub use control::{Control, Ending, HISTORY_EVENT_LIMIT, Interrupt};
 pub use execution::{Execution, Settings, StateMachineType, StateObserver};
 pub use history::{History, HistoryEvent, Recorder};
 pub use map::{Tolerance, run_map};
