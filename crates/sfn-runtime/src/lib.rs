@@ -78,4 +78,6 @@ pub mod guide {
     pub mod testing {}
     #[doc = include_str!("../../../docs/jsonata.md")]
     pub mod jsonata {}
+    #[doc = include_str!("../../../docs/stopping.md")]
+    pub mod stopping {}
 }
