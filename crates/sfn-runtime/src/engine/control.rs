@@ -165,6 +165,7 @@ impl Control {
     }
 
     /// Why the execution is ending, once it is.
+    #[inline]
     pub fn ending(&self) -> Option<&Ending> {
         if !self.0.ending_set.load(Ordering::Acquire) {
             return None;

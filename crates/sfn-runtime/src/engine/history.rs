@@ -272,6 +272,7 @@ impl Recorder {
     /// ends the execution with [`Ending::HistoryLimit`], whose
     /// `ExecutionFailed` takes the last id. Nor is an event after the one
     /// that ended the execution ([`Recorder::record_end`]).
+    #[inline]
     pub fn record(
         &self,
         event_type: impl Into<Cow<'static, str>>,
@@ -279,11 +280,19 @@ impl Recorder {
     ) -> u64 {
         let id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
         if self.shared.limit.is_some_and(|limit| id >= limit) {
-            self.shared.control.end(Ending::HistoryLimit);
+            self.limit_reached();
             return id;
         }
         self.record_as(id, event_type, details);
         id
+    }
+
+    /// Ends the execution at its history limit (out of line: `record` is
+    /// on the path of every state).
+    #[cold]
+    #[inline(never)]
+    fn limit_reached(&self) {
+        self.shared.control.end(Ending::HistoryLimit);
     }
 
     /// Records the event that ends the execution (`ExecutionSucceeded`,
@@ -320,6 +329,7 @@ impl Recorder {
 
     /// Keeps an event with a given id (when a history is kept), unless it
     /// comes after the end of the execution.
+    #[inline]
     pub(crate) fn record_as(
         &self,
         id: u64,
