@@ -35,3 +35,8 @@ fn fan_out() {
 fn jsonata() {
     check("jsonata");
 }
+
+#[test]
+fn nesting() {
+    check("nesting");
+}

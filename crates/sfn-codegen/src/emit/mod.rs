@@ -107,6 +107,9 @@ pub(crate) struct ScopePlan<'a> {
     /// JSONata state, or a Map reading an ItemReader, fails instead), and
     /// the parent's scope can run. Only scopes that can run get a method.
     pub(crate) live: bool,
+    /// How many Parallel or Map states enclose the scope (0 for the top
+    /// level).
+    pub(crate) depth: usize,
 }
 
 /// One Task state.
@@ -136,7 +139,7 @@ impl<'a> Plan<'a> {
             &machine.scope,
             "State".to_owned(),
             "the top level".to_owned(),
-            (false, true),
+            (false, true, 0),
             &mut types,
             &mut methods,
             &mut scope_fns,
@@ -151,7 +154,7 @@ impl<'a> Plan<'a> {
         scope: &'a ir::Scope,
         enum_name: String,
         description: String,
-        (distributed, live): (bool, bool),
+        (distributed, live, depth): (bool, bool, usize),
         types: &mut Allocator,
         methods: &mut Allocator,
         scope_fns: &mut Allocator,
@@ -183,6 +186,7 @@ impl<'a> Plan<'a> {
             description,
             distributed,
             live,
+            depth,
         });
         for (i, state) in scope.states.iter().enumerate() {
             let live = live && states::runs_nested_scopes(state);
@@ -214,7 +218,7 @@ impl<'a> Plan<'a> {
                             branch,
                             name,
                             description,
-                            (false, live),
+                            (false, live, depth + 1),
                             types,
                             methods,
                             scope_fns,
@@ -231,7 +235,7 @@ impl<'a> Plan<'a> {
                         &map.processor,
                         name,
                         description,
-                        (distributed, live),
+                        (distributed, live, depth + 1),
                         types,
                         methods,
                         scope_fns,

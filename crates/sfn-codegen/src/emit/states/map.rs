@@ -106,6 +106,58 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         .then(|| quote!(let mut items = ::core::option::Option::Some(items);));
     let processor = arm.cx.scope_fn(arm.cx.scope().children[arm.index][0]);
     let (max_stmt, max) = max_concurrency;
+    let iteration = quote! {
+        let mut iteration = parent.child();
+        iteration.record("MapIterationStarted", || __sfn::Value::Null);
+    };
+    let body = quote! {
+        let output = self.#processor(&mut iteration, input).await;
+        iteration.record_outcome("MapIteration", &output);
+        output
+    };
+    // Deep in a workflow, each iteration is a boxed future made by a `dyn`
+    // closure: see `erased`.
+    let iterate = if erased(arm) {
+        dyn_closure(
+            quote!(usize, __sfn::Value),
+            quote! {
+                |_index: usize, input: __sfn::Value| {
+                    #iteration
+                    ::std::boxed::Box::pin(async move { #body }) as __sfn::BranchFuture<'_>
+                }
+            },
+        )
+    } else {
+        quote! {
+            |_index, input| {
+                #iteration
+                async move { #body }
+            }
+        }
+    };
+    let attempt = attempt(
+        arm,
+        quote! {
+            #select
+            let parent = exec.child();
+        },
+        quote! {
+            #take
+            // History: MapStateStarted, then each iteration's Started
+            // and outcome, then the Map's outcome.
+            parent.map_started(inputs.len());
+            let outputs = __sfn::run_map(
+                &parent.settings,
+                inputs,
+                #max,
+                #tolerance,
+                #iterate,
+            )
+            .await;
+            parent.record_outcome("MapState", &outputs);
+            ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
+        },
+    );
     let outcome = handle_outcome(arm, &map.errors.catch);
     quote! {
         #effective
@@ -113,36 +165,84 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         #tolerance_stmt
         #items
         #once
-        let outcome = __sfn::with_retry(exec, #retry, |exec| {
-            #select
-            let parent = exec.child();
-            async move {
-                #take
-                // History: MapStateStarted, then each iteration's Started
-                // and outcome, then the Map's outcome.
-                parent.map_started(inputs.len());
-                let outputs = __sfn::run_map(
-                    &parent.settings,
-                    inputs,
-                    #max,
-                    #tolerance,
-                    |_index, input| {
-                        let mut iteration = parent.child();
-                        iteration.record("MapIterationStarted", || __sfn::Value::Null);
-                        async move {
-                            let output = self.#processor(&mut iteration, input).await;
-                            iteration.record_outcome("MapIteration", &output);
-                            output
-                        }
-                    },
-                )
-                .await;
-                parent.record_outcome("MapState", &outputs);
-                ::core::result::Result::Ok(__sfn::Value::Array(outputs?))
-            }
-        })
+        let outcome = __sfn::with_retry(exec, #retry, #attempt)
         .await;
         #outcome
+    }
+}
+
+/// Whether the arm of a Map or Parallel state erases the types of its
+/// nested scopes: when the state is nested in [`UNBOXED_DEPTH`] or more
+/// Parallel or Map states.
+///
+/// Unerased, a scope's future holds the futures of the scopes nested in
+/// it, so the type of a workflow's future nests as deep as its Map states;
+/// from six Map states one inside the other, proving that type `Send` (as
+/// `StateMachine::start` must) overflows rustc's recursion limit (E0275).
+/// A boxed `dyn Future + Send` stops the nesting: rustc proves each boxed
+/// level `Send` on its own. Parallel branches are always boxed (they are a
+/// list of futures).
+///
+/// Generic functions instantiated once per level (`with_retry`, `run_map`
+/// and the streams inside it) reach the recursion limit too, at about 64
+/// nested Map states: an erased arm also passes them its closures as `dyn
+/// FnMut`, so that every deep level uses the same instance. Then any
+/// nesting that the JSON reader accepts compiles.
+///
+/// The shallow Map states of most workflows stay as they were, without an
+/// allocation per item.
+pub(super) fn erased(arm: &Arm<'_, '_, '_>) -> bool {
+    arm.cx.scope().depth >= UNBOXED_DEPTH
+}
+
+/// The Map and Parallel states nested in fewer Parallel or Map states than
+/// this are not [`erased`]: at most this many unboxed Map futures are
+/// nested in one another (rustc overflows from six).
+const UNBOXED_DEPTH: usize = 2;
+
+/// `closure` (whose result is a `BranchFuture`) boxed as a `dyn FnMut` of
+/// `args`: a block with a function item that names the lifetime the type
+/// needs (a closure's `dyn` type cannot elide it). The closure must
+/// annotate its parameters' types: nothing else gives them.
+fn dyn_closure(args: TokenStream, closure: TokenStream) -> TokenStream {
+    let dyn_fn = quote! {
+        dyn ::core::ops::FnMut(#args) -> __sfn::BranchFuture<'a> + ::core::marker::Send + 'f
+    };
+    quote! {
+        {
+            fn erase<'a, 'f>(f: ::std::boxed::Box<#dyn_fn>) -> ::std::boxed::Box<#dyn_fn> {
+                f
+            }
+            erase(::std::boxed::Box::new(#closure))
+        }
+    }
+}
+
+/// The attempt closure given to `with_retry`: `|exec| { #before async move
+/// { #body } }`, or in an [`erased`] arm the same as a `dyn FnMut`
+/// returning a boxed future.
+pub(super) fn attempt(
+    arm: &Arm<'_, '_, '_>,
+    before: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
+    if erased(arm) {
+        dyn_closure(
+            quote!(&mut __sfn::Execution),
+            quote! {
+                |exec: &mut __sfn::Execution| {
+                    #before
+                    ::std::boxed::Box::pin(async move { #body }) as __sfn::BranchFuture<'_>
+                }
+            },
+        )
+    } else {
+        quote! {
+            |exec| {
+                #before
+                async move { #body }
+            }
+        }
     }
 }
 

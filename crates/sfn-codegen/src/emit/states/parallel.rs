@@ -30,23 +30,27 @@ pub(super) fn parallel(
             }
         }
     });
+    // History: ParallelStateStarted, the branches' events, then the
+    // Parallel's outcome. (Deep in a workflow the attempt is a `dyn`
+    // closure: see `map::erased`.)
+    let attempt = super::map::attempt(
+        arm,
+        quote! {
+            exec.record("ParallelStateStarted", || __sfn::Value::Null);
+            let branches = ::std::vec::Vec::from([#(#starts),*]);
+            let recorder = exec.recorder.clone();
+        },
+        quote! {
+            let outputs = __sfn::run_parallel(branches).await;
+            recorder.record_outcome("ParallelState", &outputs);
+            outputs.map(__sfn::Value::Array)
+        },
+    );
     let outcome = handle_outcome(arm, &errors.catch);
     quote! {
         #effective
         #parameters
-        let outcome = __sfn::with_retry(exec, #retry, |exec| {
-            // History: ParallelStateStarted, the branches' events, then the
-            // Parallel's outcome.
-            exec.record("ParallelStateStarted", || __sfn::Value::Null);
-            let branches = ::std::vec::Vec::from([#(#starts),*]);
-            let recorder = exec.recorder.clone();
-            async move {
-                let outputs = __sfn::run_parallel(branches).await;
-                recorder.record_outcome("ParallelState", &outputs);
-                outputs.map(__sfn::Value::Array)
-            }
-        })
-        .await;
+        let outcome = __sfn::with_retry(exec, #retry, #attempt).await;
         #outcome
     }
 }
