@@ -355,9 +355,9 @@ impl Recorder {
 }
 
 /// Whether `event_type` ends an execution.
-fn is_end(event_type: &Cow<'static, str>) -> bool {
+fn is_end(event_type: &str) -> bool {
     matches!(
-        event_type.as_ref(),
+        event_type,
         "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
     )
 }
