@@ -56,6 +56,12 @@ fn generates_flat_code(n: usize) {
             text.matches("ExprKind :: Binary").count() < 5,
             "{n}: nested constructors"
         );
+        // The links are listed a few at a time, each chunk by a function
+        // of its own, so that no function's frame grows with the chain.
+        assert!(
+            text.matches("fn push").count() >= n / 16,
+            "{n}: links not chunked"
+        );
         syn::parse2::<syn::File>(tokens).expect("the output parses as Rust");
     }
 }

@@ -59,25 +59,34 @@ pub(crate) fn expr(e: &Expr) -> TokenStream {
 /// flat: the far left operand, then a loop wrapping it in each link. The
 /// tree it builds is as deep as the chain is long, but neither this
 /// function nor the Rust it writes nests once per link (a 10,000-term
-/// `1 + 1 + …` would otherwise be 10,000 nested constructor calls).
+/// `1 + 1 + …` would otherwise be 10,000 nested constructor calls), and the
+/// links are listed a few at a time ([`vec_of`]), so that the code takes
+/// little stack whatever the chain's length.
 fn chain(first: &Expr, links: &[(Option<BinaryOp>, &Expr, &Expr)]) -> TokenStream {
     let first = expr(first);
-    let links = links.iter().rev().map(|(op, rhs, link)| {
-        let op = option(op.as_ref(), |op| binary_op(*op));
-        let rhs = expr(rhs);
-        let span = span(link.span);
-        let ann = if link.ann.is_empty() {
-            quote!(Box::default())
-        } else {
-            let ann = annotations(&link.ann);
-            quote!(Box::new(#ann))
-        };
-        quote!((#op, #rhs, #span, #ann))
-    });
+    let links: Vec<TokenStream> = links
+        .iter()
+        .rev()
+        .map(|(op, rhs, link)| {
+            let op = option(op.as_ref(), |op| binary_op(*op));
+            let rhs = expr(rhs);
+            let span = span(link.span);
+            let ann = if link.ann.is_empty() {
+                quote!(Box::default())
+            } else {
+                let ann = annotations(&link.ann);
+                quote!(Box::new(#ann))
+            };
+            quote!((#op, #rhs, #span, #ann))
+        })
+        .collect();
+    let links = vec_of(
+        quote!((Option<BinaryOp>, Expr, Span, Box<Annotations>)),
+        links,
+    );
     quote!({
         let mut e = #first;
-        let links: Vec<(Option<BinaryOp>, Expr, Span, Box<Annotations>)> =
-            Vec::from([#(#links),*]);
+        let links: Vec<(Option<BinaryOp>, Expr, Span, Box<Annotations>)> = #links;
         for (op, rhs, span, ann) in links {
             let (lhs, rhs) = (Box::new(e), Box::new(rhs));
             let kind = match op {
@@ -87,6 +96,35 @@ fn chain(first: &Expr, links: &[(Option<BinaryOp>, &Expr, &Expr)]) -> TokenStrea
             e = Expr { kind, span, ann };
         }
         e
+    })
+}
+
+/// Lists longer than this many items are written [`CHUNK`] items at a time.
+const CHUNK: usize = 16;
+
+/// A `Vec<ty>` of `items`, in order. A short list is `Vec::from([…])`; a
+/// longer one is pushed [`CHUNK`] items at a time, each chunk by a function
+/// of its own. An unoptimised build gives every temporary of a function a
+/// stack slot of its own, so a single function building 3,000 chain links
+/// or path steps needs a frame of megabytes, more than a tokio worker's
+/// 2 MiB stack; a function per chunk needs one chunk's worth.
+fn vec_of(ty: TokenStream, items: Vec<TokenStream>) -> TokenStream {
+    if items.len() <= CHUNK {
+        return quote!(Vec::from([#(#items),*]));
+    }
+    let len = Literal::usize_unsuffixed(items.len());
+    let chunks = items.chunks(CHUNK).map(|chunk| {
+        quote!({
+            fn push(items: &mut Vec<#ty>) {
+                #(items.push(#chunk);)*
+            }
+            push(&mut items);
+        })
+    });
+    quote!({
+        let mut items: Vec<#ty> = Vec::with_capacity(#len);
+        #(#chunks)*
+        items
     })
 }
 
@@ -108,8 +146,7 @@ fn boxed(e: &Expr) -> TokenStream {
 }
 
 fn exprs(es: &[Expr]) -> TokenStream {
-    let es = es.iter().map(expr);
-    quote!(Vec::from([#(#es),*]))
+    vec_of(quote!(Expr), es.iter().map(expr).collect())
 }
 
 fn string(s: &str) -> TokenStream {
@@ -250,11 +287,14 @@ fn kind(k: &ExprKind) -> TokenStream {
 }
 
 fn pairs_tokens(pairs: &[(Expr, Expr)]) -> TokenStream {
-    let pairs = pairs.iter().map(|(k, v)| {
-        let (k, v) = (expr(k), expr(v));
-        quote!((#k, #v))
-    });
-    quote!(Vec::from([#(#pairs),*]))
+    let pairs = pairs
+        .iter()
+        .map(|(k, v)| {
+            let (k, v) = (expr(k), expr(v));
+            quote!((#k, #v))
+        })
+        .collect();
+    vec_of(quote!((Expr, Expr)), pairs)
 }
 
 fn regex(r: &RegexLiteral) -> TokenStream {
