@@ -35,7 +35,7 @@ pub mod variables;
 pub use sfn_macros::{asl, include_asl};
 
 pub use engine::{
-    Ending, HISTORY_EVENT_LIMIT, History, HistoryEvent, LogLevel, Logging, Settings,
+    Clock, Ending, HISTORY_EVENT_LIMIT, History, HistoryEvent, LogLevel, Logging, Settings,
     StateMachineType, StateObserver, TaskTokenError, TaskTokens,
 };
 pub use error::StatesError;

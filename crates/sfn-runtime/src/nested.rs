@@ -29,7 +29,6 @@ use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 
-use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use crate::context::format_timestamp;
@@ -170,7 +169,7 @@ pub fn start_execution(
             Value::Null => json!({}),
             other => other.clone(),
         };
-        let start = format_timestamp(Utc::now());
+        let start = format_timestamp(ctx.clock().now_utc());
         let handle = workflow.start_execution(input.clone());
         if form.is_empty() {
             return Ok(json!({"ExecutionArn": handle.id(), "StartDate": start}));
@@ -197,7 +196,10 @@ pub fn start_execution(
         describe.insert("StartDate".into(), json!(start));
         describe.insert("StateMachineArn".into(), json!(arn_of_machine));
         describe.insert("Status".into(), json!(handle.status().as_str()));
-        describe.insert("StopDate".into(), json!(format_timestamp(Utc::now())));
+        describe.insert(
+            "StopDate".into(),
+            json!(format_timestamp(ctx.clock().now_utc())),
+        );
         match outcome {
             Ok(output) => {
                 describe.insert("Output".into(), data(&output));

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::engine::Clock;
 use crate::error::{StatesError, names};
 use crate::jsonpath::ContextObject;
 use crate::nested::StateMachines;
@@ -71,6 +72,8 @@ pub struct TaskContext {
     context: Arc<dyn ContextObject>,
     /// The workflows a `startExecution` Task may start.
     state_machines: StateMachines,
+    /// The execution's clock.
+    clock: Clock,
 }
 
 impl fmt::Debug for TaskContext {
@@ -141,6 +144,7 @@ impl TaskContext {
             retry_count,
             context: Arc::new(context),
             state_machines: StateMachines::default(),
+            clock: Clock::system(),
         }
     }
 
@@ -156,6 +160,19 @@ impl TaskContext {
     /// state machine's `Settings::state_machines`).
     pub fn state_machines(&self) -> &StateMachines {
         &self.state_machines
+    }
+
+    /// The same context on the execution's clock. Called by the engine.
+    #[doc(hidden)]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The execution's clock (`Settings::clock`): a handler that reads the
+    /// time or sleeps through it follows a manual clock in tests.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 }
 

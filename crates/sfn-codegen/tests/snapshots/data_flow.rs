@@ -565,7 +565,7 @@ impl<T: Tasks> StateMachine<T> {
                                 ),
                             });
                             let effective = data;
-                            __sfn::wait_seconds(60u64).await;
+                            __sfn::wait_seconds(exec.clock(), 60u64).await;
                             let output = effective;
                             let output = __sfn::dataflow::output_path(
                                 &OUTPUT_PATH,

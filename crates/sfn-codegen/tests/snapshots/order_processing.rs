@@ -925,7 +925,7 @@ impl<T: Tasks> StateMachine<T> {
                         exec.enter_state(state.name(), "Wait", false, &data);
                         {
                             let effective = data;
-                            __sfn::wait_seconds(172800u64).await;
+                            __sfn::wait_seconds(exec.clock(), 172800u64).await;
                             let output = effective;
                             state = State::CheckInventory;
                             data = output;

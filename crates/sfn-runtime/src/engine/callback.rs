@@ -289,6 +289,8 @@ where
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     let recorder = super::task_call::started_events(exec, resource, true);
     let started = super::task_call::start_handler(exec, move || fut_fn(ctx));
+    let clock = exec.clock().clone();
+    let heartbeat_clock = clock.clone();
     let waited = async move {
         let handler = started?;
         let Some(answer) = callback.answer.take() else {
@@ -303,7 +305,7 @@ where
             let beat = callback.heartbeat.notified();
             let silence = async {
                 match heartbeat_seconds {
-                    Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
+                    Some(s) => heartbeat_clock.sleep(Duration::from_secs(s)).await,
                     None => std::future::pending().await,
                 }
             };
@@ -330,8 +332,7 @@ where
     };
     async move {
         let outcome = match timeout_seconds {
-            Some(seconds) => match tokio::time::timeout(Duration::from_secs(seconds), waited).await
-            {
+            Some(seconds) => match clock.timeout(Duration::from_secs(seconds), waited).await {
                 Ok(outcome) => outcome,
                 Err(_elapsed) => Err(StatesError::new(names::TIMEOUT, "")),
             },

@@ -46,6 +46,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::clock::Clock;
 use crate::error::{StatesError, names};
 
 /// How many events the history of a Standard execution may hold (AWS's
@@ -94,6 +95,8 @@ struct Inner {
     deadline: OnceLock<tokio::time::Instant>,
     /// When it started on the wall clock, and its `TimeoutSeconds`.
     wall: OnceLock<(std::time::Instant, Duration)>,
+    /// The execution's clock (see [`super::clock`]).
+    clock: Clock,
 }
 
 /// How long a thread runs checkpoints without yielding to the scheduler at
@@ -154,6 +157,21 @@ impl Control {
     /// A control for a new execution: nothing ends it yet.
     pub fn new() -> Self {
         Control::default()
+    }
+
+    /// A control for a new execution whose time is `clock`'s (the state
+    /// machine's `TimeoutSeconds`, history timestamps).
+    pub fn with_clock(clock: Clock) -> Self {
+        Control(Arc::new(Inner {
+            clock,
+            ..Inner::default()
+        }))
+    }
+
+    /// The execution's clock.
+    #[inline]
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
     }
 
     /// Ends the execution with `ending`, unless it is already ending;
@@ -258,15 +276,26 @@ impl Control {
             None => execution.await,
             Some(seconds) => {
                 let timeout = Duration::from_secs(seconds);
-                let deadline = tokio::time::Instant::now() + timeout;
-                let _ = self.0.deadline.set(deadline);
-                let _ = self.0.wall.set((std::time::Instant::now(), timeout));
+                let clock = self.clock();
+                // On a manual clock the timeout is the manual time's alone:
+                // no tokio deadline, no wall-clock fallback.
+                let deadline = (!clock.is_manual()).then(|| {
+                    let deadline = tokio::time::Instant::now() + timeout;
+                    let _ = self.0.deadline.set(deadline);
+                    let _ = self.0.wall.set((std::time::Instant::now(), timeout));
+                    deadline
+                });
                 // The states first: an execution that ends at its deadline
                 // succeeds, and a stopped one is not called timed out. The
                 // timer is polled outside the cooperative budget: the
                 // states have spent it when they yield, and a timer polled
                 // within it would then never see its deadline.
-                let timer = tokio::task::coop::unconstrained(tokio::time::sleep_until(deadline));
+                let timer = tokio::task::coop::unconstrained(async move {
+                    match deadline {
+                        Some(deadline) => tokio::time::sleep_until(deadline).await,
+                        None => clock.sleep(timeout).await,
+                    }
+                });
                 tokio::select! {
                     biased;
                     outcome = execution => outcome,

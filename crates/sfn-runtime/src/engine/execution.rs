@@ -41,10 +41,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::Utc;
 use serde_json::Value;
 
 use super::callback::TaskTokens;
+use super::clock::Clock;
 use super::control::{Control, Ending, HISTORY_EVENT_LIMIT};
 use super::history::{self, History, Recorder};
 use super::observe::{self, Logging};
@@ -120,6 +120,10 @@ pub struct Settings {
     /// its history would pass 25,000 events, as on AWS (see
     /// [`super::control`]); an Express one has no such limit.
     pub state_machine_type: StateMachineType,
+    /// Where executions read the time and sleep (see [`super::clock`]):
+    /// the system clock and `tokio::time` by default, a
+    /// [`Clock::manual`] in tests.
+    pub clock: Clock,
 }
 
 /// The type of a state machine, as AWS's `CreateStateMachine` takes it.
@@ -149,6 +153,7 @@ impl Default for Settings {
             state_machines: StateMachines::default(),
             role_arn: None,
             state_machine_type: StateMachineType::Standard,
+            clock: Clock::system(),
         }
     }
 }
@@ -229,7 +234,7 @@ impl Execution {
             role_arn: settings.role_arn.clone().unwrap_or_else(|| {
                 format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole")
             }),
-            start_time: Utc::now(),
+            start_time: settings.clock.now_utc(),
             redrive_count: 0,
             state_machine_id: format!(
                 "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}"
@@ -241,7 +246,7 @@ impl Execution {
         let history = settings
             .record_history
             .then(|| History::with_cap(settings.history_cap));
-        let control = Control::new();
+        let control = Control::with_clock(settings.clock.clone());
         let limit = match settings.state_machine_type {
             StateMachineType::Standard => Some(HISTORY_EVENT_LIMIT),
             StateMachineType::Express => None,
@@ -456,9 +461,11 @@ impl Execution {
             Value::Object(details)
         });
         self.entered_kind = kind;
-        if timed {
+        // A manual clock is always read: an untimed state's EnteredTime,
+        // were it read later, would otherwise be the system clock's.
+        if timed || self.settings.clock.is_manual() {
             self.context
-                .enter_state(state_name, std::time::SystemTime::now());
+                .enter_state(state_name, self.settings.clock.now());
         } else {
             self.context.enter_state_untimed(state_name);
         }
@@ -487,6 +494,12 @@ impl Execution {
             observe::caught(&self.settings.logging, &self.state_span, error, index);
         }
         found
+    }
+
+    /// The execution's clock ([`Settings::clock`]).
+    #[inline]
+    pub fn clock(&self) -> &Clock {
+        &self.settings.clock
     }
 
     /// What ends the execution from outside its states (stop, timeout,
@@ -623,7 +636,7 @@ mod tests {
 
     #[test]
     fn new_execution_fills_the_context_object() {
-        let before = Utc::now();
+        let before = chrono::Utc::now();
         let exec = Execution::new("OrderMachine", &json!({"orderId": "42"}), Arc::default());
         let doc = exec.context.to_value();
         let name = doc["Execution"]["Name"].as_str().unwrap();

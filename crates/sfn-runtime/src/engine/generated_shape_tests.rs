@@ -117,7 +117,7 @@ impl<T: Tasks> StateMachine<T> {
     async fn scope_2(&self, exec: &mut Execution, input: Value) -> Result<Value, StatesError> {
         exec.enter("Pause");
         let seconds = sfn::expect_seconds_at("SecondsPath", "$.pause", input.get("pause"))?;
-        sfn::wait_seconds(seconds).await;
+        sfn::wait_seconds(exec.clock(), seconds).await;
         Ok(input["label"].clone())
     }
 

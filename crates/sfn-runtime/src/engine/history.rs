@@ -346,7 +346,7 @@ impl Recorder {
             history.push(HistoryEvent {
                 id,
                 previous_event_id: id.saturating_sub(1),
-                timestamp: SystemTime::now(),
+                timestamp: self.control().clock().now(),
                 event_type,
                 details: details(),
             });

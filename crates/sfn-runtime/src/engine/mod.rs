@@ -31,11 +31,15 @@
 //!
 //! Concurrency (Parallel, Map) runs on the current task: the futures are
 //! polled together, never spawned, so they need not be `'static` and may
-//! borrow the state machine. Time goes through `tokio::time`, so a test under
-//! `tokio::time::pause()` runs Waits, retry delays and timeouts instantly.
+//! borrow the state machine. Time goes through the execution's [`Clock`]
+//! ([`clock`], [`Settings::clock`]): by default the system clock and
+//! `tokio::time`, so a test under `tokio::time::pause()` runs Waits, retry
+//! delays and timeouts instantly; a [`Clock::manual`] moves only when the
+//! test moves it.
 
 pub mod callback;
 pub mod catch;
+pub mod clock;
 pub mod control;
 pub mod execution;
 pub mod history;
@@ -54,6 +58,7 @@ mod test_support;
 
 pub use callback::{TaskCallback, TaskTokenError, TaskTokens, call_task_with_token};
 pub use catch::find_catcher;
+pub use clock::{Clock, Elapsed};
 pub use control::{Control, Ending, HISTORY_EVENT_LIMIT, Interrupt};
 pub use execution::{Execution, Settings, StateMachineType, StateObserver};
 pub use history::{History, HistoryEvent, Recorder};

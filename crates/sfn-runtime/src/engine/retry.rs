@@ -23,8 +23,9 @@
 //! final value, which is what AWS shows to `ResultSelector`
 //! (`scenarios/test_lambda_service_invoke_with_retry_extended_input`).
 //!
-//! Waiting uses `tokio::time::sleep`, so under `tokio::time::pause()` the
-//! delays take no real time.
+//! Waiting sleeps on the execution's [`Clock`](super::Clock): by default
+//! `tokio::time::sleep`, so under `tokio::time::pause()` the delays take
+//! no real time.
 
 use std::future::Future;
 use std::time::Duration;
@@ -104,7 +105,7 @@ where
             &error,
             delay.as_secs_f64(),
         );
-        tokio::time::sleep(delay).await;
+        exec.clock().sleep(delay).await;
         retries_by_retrier[index] = done + 1;
         retries = retries.saturating_add(1);
         exec.context.set_retry_count(retries);

@@ -55,17 +55,16 @@ where
     // History: TaskScheduled, TaskStarted, and the outcome.
     let recorder = started_events(exec, resource, false);
     let started = start_handler(exec, move || fut_fn(ctx));
+    let clock = exec.clock().clone();
     let call = async move {
         let handler = started?;
         let guarded =
             tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span);
         let outcome = match timeout_seconds {
-            Some(seconds) => {
-                match tokio::time::timeout(Duration::from_secs(seconds), guarded).await {
-                    Ok(outcome) => outcome,
-                    Err(_elapsed) => return Err(timed_out()),
-                }
-            }
+            Some(seconds) => match clock.timeout(Duration::from_secs(seconds), guarded).await {
+                Ok(outcome) => outcome,
+                Err(_elapsed) => return Err(timed_out()),
+            },
             None => guarded.await,
         };
         match outcome {
@@ -105,6 +104,7 @@ pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
     TaskContext::new(state_name, resource, exec.context.clone(), retry_count)
         .with_state_machines(exec.settings.state_machines.clone())
+        .with_clock(exec.clock().clone())
 }
 
 /// The history events of one task call: AWS records a Lambda function

@@ -74,6 +74,13 @@ pub trait Bindings {
     fn interrupted(&self) -> Option<EvalError> {
         None
     }
+
+    /// "Now" for `$now()`, `$millis()` and the like, in milliseconds since
+    /// the Unix epoch, read once per evaluation; `None` (the default) reads
+    /// the system clock.
+    fn now_millis(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// How many evaluation steps (expression nodes evaluated) pass between two

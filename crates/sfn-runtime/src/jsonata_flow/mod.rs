@@ -92,7 +92,8 @@ pub struct States<'a> {
     pub variables: &'a VariableStore,
     /// The execution's control: a long evaluation gives up once the
     /// execution is stopped or out of time (see
-    /// [`crate::engine::control`]). `None` evaluates to the end.
+    /// [`crate::engine::control`]), and `$now()` and `$millis()` read its
+    /// clock. `None` evaluates to the end, on the system clock.
     pub control: Option<&'a Control>,
 }
 
@@ -245,6 +246,12 @@ impl ata::Bindings for Bindings<'_> {
             "eval" => Some(ata::Value::Undefined),
             _ => self.workflow_variable(name),
         }
+    }
+
+    fn now_millis(&self) -> Option<i64> {
+        // The execution's clock, when there is one.
+        let clock = self.states.control?.clock();
+        Some(clock.now_utc().timestamp_millis())
     }
 
     fn interrupted(&self) -> Option<ata::EvalError> {

@@ -278,7 +278,9 @@ impl<'p> Evaluator<'p> {
             precompiled,
             bindings,
             root,
-            now_millis: chrono::Utc::now().timestamp_millis(),
+            now_millis: bindings
+                .now_millis()
+                .unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
             depth: Cell::new(0),
             fuel: Cell::new(super::INTERRUPT_INTERVAL),
             stack_base: stack_position(),
