@@ -114,7 +114,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
@@ -178,6 +180,39 @@ impl Entropy for SystemEntropy {
 
     fn uuid_v4(&self) -> uuid::Uuid {
         uuid::Uuid::new_v4()
+    }
+}
+
+/// A shared source of randomness, as [`Settings::entropy`] holds it:
+/// cheap to clone, [`SystemEntropy`] by default. Two are equal when they
+/// are the same source.
+///
+/// [`Settings::entropy`]: crate::Settings::entropy
+#[derive(Clone)]
+pub struct SharedEntropy(pub Arc<dyn Entropy + Send + Sync>);
+
+impl SharedEntropy {
+    /// Shares `entropy`.
+    pub fn new(entropy: impl Entropy + Send + Sync + 'static) -> Self {
+        SharedEntropy(Arc::new(entropy))
+    }
+}
+
+impl Default for SharedEntropy {
+    fn default() -> Self {
+        SharedEntropy::new(SystemEntropy)
+    }
+}
+
+impl fmt::Debug for SharedEntropy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedEntropy(..)")
+    }
+}
+
+impl PartialEq for SharedEntropy {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

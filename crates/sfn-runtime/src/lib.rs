@@ -43,6 +43,8 @@ pub use handle::{ExecutionHandle, ExecutionStatus};
 pub use nested::{StateMachines, Workflow};
 pub use sfn_lang;
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};
+/// The `uuid` crate, whose `Uuid` an [`intrinsics::Entropy`] returns.
+pub use uuid;
 
 /// What generated code uses, under one path: `::sfn_runtime::__private`.
 /// Not a stable API.

@@ -48,6 +48,7 @@ use serde_json::Value;
 
 use super::clock::Clock;
 use crate::error::{StatesError, names};
+use crate::intrinsics::Entropy;
 
 /// How many events the history of a Standard execution may hold (AWS's
 /// hard quota). When an execution has 24,999 events, the next one must be
@@ -86,7 +87,7 @@ impl Ending {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Inner {
     /// Set once `ending` is: the fast check of every checkpoint.
     ending_set: AtomicBool,
@@ -97,6 +98,18 @@ struct Inner {
     wall: OnceLock<(std::time::Instant, Duration)>,
     /// The execution's clock (see [`super::clock`]).
     clock: Clock,
+    /// The execution's randomness (`None`: the system's), for JSONata.
+    entropy: Option<Arc<dyn Entropy + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("ending", &self.ending)
+            .field("deadline", &self.deadline)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How long a thread runs checkpoints without yielding to the scheduler at
@@ -168,10 +181,25 @@ impl Control {
         }))
     }
 
+    /// A control for a new execution on `clock` whose randomness
+    /// (JSONata's `$random()`, `$uuid()`, `$shuffle`) comes from `entropy`.
+    pub fn for_execution(clock: Clock, entropy: Arc<dyn Entropy + Send + Sync>) -> Self {
+        Control(Arc::new(Inner {
+            clock,
+            entropy: Some(entropy),
+            ..Inner::default()
+        }))
+    }
+
     /// The execution's clock.
     #[inline]
     pub fn clock(&self) -> &Clock {
         &self.0.clock
+    }
+
+    /// The execution's randomness, if it is not the system's.
+    pub fn entropy(&self) -> Option<&(dyn Entropy + Send + Sync)> {
+        self.0.entropy.as_deref()
     }
 
     /// Ends the execution with `ending`, unless it is already ending;

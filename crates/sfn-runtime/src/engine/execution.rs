@@ -50,7 +50,7 @@ use super::history::{self, History, Recorder};
 use super::observe::{self, Logging};
 use crate::context::{Context, ExecutionInfo};
 use crate::error::StatesError;
-use crate::intrinsics::{Entropy, SystemEntropy};
+use crate::intrinsics::{Entropy, SharedEntropy};
 use crate::nested::StateMachines;
 use crate::variables::VariableStore;
 use tracing::Span;
@@ -124,6 +124,11 @@ pub struct Settings {
     /// the system clock and `tokio::time` by default, a
     /// [`Clock::manual`] in tests.
     pub clock: Clock,
+    /// Where executions draw their randomness: execution names,
+    /// `States.UUID`, `States.MathRandom`, JSONata's `$uuid()`,
+    /// `$random()` without a seed and `$shuffle`, retry jitter. The system's
+    /// by default; a fixed [`Entropy`] makes runs repeat exactly.
+    pub entropy: SharedEntropy,
 }
 
 /// The type of a state machine, as AWS's `CreateStateMachine` takes it.
@@ -154,6 +159,7 @@ impl Default for Settings {
             role_arn: None,
             state_machine_type: StateMachineType::Standard,
             clock: Clock::system(),
+            entropy: SharedEntropy::default(),
         }
     }
 }
@@ -212,10 +218,11 @@ pub struct Execution {
 
 impl Execution {
     /// A new top-level execution of the state machine `machine_name` for
-    /// `input`, with system randomness (see the [module](self) docs for
-    /// what `$$` holds).
+    /// `input`, with the randomness of [`Settings::entropy`] (see the
+    /// [module](self) docs for what `$$` holds).
     pub fn new(machine_name: &str, input: &Value, settings: Arc<Settings>) -> Self {
-        Self::with_entropy(machine_name, input, settings, Arc::new(SystemEntropy))
+        let entropy = Arc::clone(&settings.entropy.0);
+        Self::with_entropy(machine_name, input, settings, entropy)
     }
 
     /// Like [`Execution::new`], with the given source of randomness (which
@@ -246,7 +253,7 @@ impl Execution {
         let history = settings
             .record_history
             .then(|| History::with_cap(settings.history_cap));
-        let control = Control::with_clock(settings.clock.clone());
+        let control = Control::for_execution(settings.clock.clone(), Arc::clone(&entropy));
         let limit = match settings.state_machine_type {
             StateMachineType::Standard => Some(HISTORY_EVENT_LIMIT),
             StateMachineType::Express => None,

@@ -96,6 +96,30 @@ impl Call<'_> {
             })
     }
 
+    /// A uniformly random `u64` from the bindings' entropy (the system's
+    /// when they have none).
+    pub fn random_u64(&self) -> u64 {
+        match self.ev.bindings.entropy() {
+            Some(entropy) => entropy.random_u64(),
+            None => rand::random(),
+        }
+    }
+
+    /// A uniformly random number in `[0, 1)` (53 bits of
+    /// [`Call::random_u64`]).
+    pub fn random_fraction(&self) -> f64 {
+        (self.random_u64() >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
+    }
+
+    /// A random version 4 UUID from the bindings' entropy (the system's
+    /// when they have none).
+    pub fn uuid_v4(&self) -> uuid::Uuid {
+        match self.ev.bindings.entropy() {
+            Some(entropy) => entropy.uuid_v4(),
+            None => uuid::Uuid::new_v4(),
+        }
+    }
+
     /// The time of this evaluation in milliseconds since the Unix epoch; the
     /// same for every call in one evaluation.
     pub fn now_millis(&self) -> i64 {

@@ -81,6 +81,12 @@ pub trait Bindings {
     fn now_millis(&self) -> Option<i64> {
         None
     }
+
+    /// Where `$random()` (without a seed), `$uuid()` and `$shuffle` draw
+    /// their randomness; `None` (the default) is the system's.
+    fn entropy(&self) -> Option<&dyn crate::intrinsics::Entropy> {
+        None
+    }
 }
 
 /// How many evaluation steps (expression nodes evaluated) pass between two

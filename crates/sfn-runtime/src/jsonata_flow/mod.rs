@@ -92,8 +92,10 @@ pub struct States<'a> {
     pub variables: &'a VariableStore,
     /// The execution's control: a long evaluation gives up once the
     /// execution is stopped or out of time (see
-    /// [`crate::engine::control`]), and `$now()` and `$millis()` read its
-    /// clock. `None` evaluates to the end, on the system clock.
+    /// [`crate::engine::control`]), `$now()` and `$millis()` read its
+    /// clock, and `$random()`, `$uuid()` and `$shuffle` draw from its
+    /// entropy. `None` evaluates to the end, on the system clock and
+    /// randomness.
     pub control: Option<&'a Control>,
 }
 
@@ -252,6 +254,11 @@ impl ata::Bindings for Bindings<'_> {
         // The execution's clock, when there is one.
         let clock = self.states.control?.clock();
         Some(clock.now_utc().timestamp_millis())
+    }
+
+    fn entropy(&self) -> Option<&dyn crate::intrinsics::Entropy> {
+        let entropy = self.states.control?.entropy()?;
+        Some(entropy)
     }
 
     fn interrupted(&self) -> Option<ata::EvalError> {

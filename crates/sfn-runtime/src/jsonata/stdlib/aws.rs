@@ -69,12 +69,15 @@ pub(crate) static FUNCTIONS: &[Builtin] = &[
     Builtin {
         name: "random",
         signature: "<n?:n>",
-        call: |c, a| random(&a).map_err(|e| at_call(c, e)),
+        call: |c, a| {
+            let unseeded = c.random_fraction();
+            random(&a, unseeded).map_err(|e| at_call(c, e))
+        },
     },
     Builtin {
         name: "uuid",
         signature: "<:s>",
-        call: |_, _| Ok(uuid_v4()),
+        call: |c, _| Ok(Value::string(c.uuid_v4().to_string())),
     },
     Builtin {
         name: "parse",
@@ -96,7 +99,8 @@ fn number_arg(args: &[Value], i: usize, name: &str, what: &str) -> Result<f64, E
     }
 }
 
-/// `$uuid()`.
+/// A system-random `$uuid()` value.
+#[cfg(test)]
 fn uuid_v4() -> Value {
     Value::string(uuid::Uuid::new_v4().to_string())
 }
@@ -229,10 +233,10 @@ impl JavaRandom {
     }
 }
 
-/// `$random(seed?)`.
-fn random(args: &[Value]) -> Result<Value, EvalError> {
+/// `$random(seed?)`; `unseeded` is the number without a seed.
+fn random(args: &[Value], unseeded: f64) -> Result<Value, EvalError> {
     match arg(args, 0) {
-        Value::Undefined => Ok(Value::Number(rand::random::<f64>())),
+        Value::Undefined => Ok(Value::Number(unseeded)),
         Value::Number(seed) => {
             if !seed.is_finite() || seed.fract() != 0.0 {
                 return Err(invalid(
@@ -390,16 +394,19 @@ mod tests {
     #[test]
     fn seeded_random_is_java_random() {
         // AWS's documentation: $random(42) = 0.7275636800328681.
-        let seeded = |seed: f64| match random(&[Value::Number(seed)]) {
+        let seeded = |seed: f64| match random(&[Value::Number(seed)], rand::random()) {
             Ok(Value::Number(x)) => js_number_string(x),
             other => format!("{other:?}"),
         };
         assert_eq!(seeded(42.0), "0.7275636800328681");
         // java.util.Random(0).nextDouble() is 0.730967787376657.
         assert_eq!(seeded(0.0), "0.730967787376657");
-        assert_eq!(show(random(&[Value::Number(1.5)])), "ERR InvalidArgument");
+        assert_eq!(
+            show(random(&[Value::Number(1.5)], rand::random())),
+            "ERR InvalidArgument"
+        );
         for _ in 0..100 {
-            let Ok(Value::Number(x)) = random(&[]) else {
+            let Ok(Value::Number(x)) = random(&[], rand::random()) else {
                 panic!("not a number");
             };
             assert!((0.0..1.0).contains(&x));

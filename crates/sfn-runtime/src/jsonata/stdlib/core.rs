@@ -11,8 +11,6 @@
 
 use std::rc::Rc;
 
-use rand::seq::SliceRandom;
-
 use crate::jsonata::builtins::{Builtin, Call, EvalError};
 use crate::jsonata::eval::{operators, path, sort, transform};
 use crate::jsonata::value::{Array, Object, Value, object_insert};
@@ -430,12 +428,16 @@ fn reverse(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
     })
 }
 
-fn shuffle(_: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
+fn shuffle(c: &mut Call<'_>, args: Vec<Value>) -> Result<Value, EvalError> {
     let v = arg(&args, 0);
     Ok(match &v {
         Value::Array(a) if a.items.len() > 1 => {
             let mut items = a.items.clone();
-            items.shuffle(&mut rand::rng());
+            // Fisher-Yates, drawing from the evaluation's entropy.
+            for i in (1..items.len()).rev() {
+                let j = (c.random_u64() % (i as u64 + 1)) as usize;
+                items.swap(i, j);
+            }
             Value::array(items)
         }
         _ => v,
