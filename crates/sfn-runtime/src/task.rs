@@ -13,6 +13,81 @@
 //! [`Resources`] is the dynamic way to provide handlers: a map from the
 //! Task's `Resource` string to a closure. A Task whose Resource has no
 //! handler fails with `States.TaskFailed` and a Cause naming the Resource.
+//!
+//! # A handler must not block its thread
+//!
+//! Handlers run as futures on the async runtime (tokio). A handler that
+//! blocks its thread instead of awaiting (`std::thread::sleep`, a busy
+//! loop, blocking I/O such as `std::fs` or a synchronous HTTP client)
+//! cannot be interrupted by tokio or by any other async runtime: a future
+//! is only ever stopped at an `.await`. While it blocks, the Task's
+//! `TimeoutSeconds`, a heartbeat timeout, [`ExecutionHandle::stop`] and
+//! every other task of the same thread wait for it (on a `current_thread`
+//! runtime, everything does).
+//!
+//! The fix is to give the thread back:
+//!
+//! - blocking calls go to tokio's blocking pool with
+//!   [`tokio::task::spawn_blocking`], and the handler awaits the result. A
+//!   timeout or a stop then ends the Task at once; the blocking call itself
+//!   still runs to its end on its pool thread, where it harms nothing;
+//! - CPU-bound work runs in chunks with [`tokio::task::yield_now`]
+//!   awaited between them (or goes to `spawn_blocking` too, or to a
+//!   thread pool such as rayon's, awaited through a channel).
+//!
+//! ```
+//! use serde_json::{Value, json};
+//! use sfn_runtime::{TaskContext, TaskError};
+//!
+//! sfn_runtime::asl!(mod report, r#"{
+//!   "StartAt": "Load",
+//!   "States": {
+//!     "Load": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Load", "Next": "Total"},
+//!     "Total": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Total", "TimeoutSeconds": 60, "End": true}
+//!   }
+//! }"#);
+//!
+//! struct Report;
+//!
+//! impl report::Tasks for Report {
+//!     // Blocking I/O, or a blocking client library: on the blocking pool,
+//!     // awaited.
+//!     async fn load(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+//!         let n = input["n"].as_u64().unwrap_or(0);
+//!         tokio::task::spawn_blocking(move || {
+//!             std::thread::sleep(std::time::Duration::from_millis(10)); // the blocking call
+//!             json!({"values": (1..=n).collect::<Vec<u64>>()})
+//!         })
+//!         .await
+//!         .map_err(|e| TaskError::new("Load.Panicked", e.to_string()))
+//!     }
+//!
+//!     // CPU work: in chunks, yielding between them, so that the timeout
+//!     // (or a stop) can end it between two chunks.
+//!     async fn total(&self, input: Value, _ctx: TaskContext) -> Result<Value, TaskError> {
+//!         let values: Vec<u64> = serde_json::from_value(input["values"].clone())
+//!             .map_err(|e| TaskError::new("Total.BadInput", e.to_string()))?;
+//!         let mut total = 0;
+//!         for chunk in values.chunks(1_000) {
+//!             total += chunk.iter().sum::<u64>();
+//!             tokio::task::yield_now().await;
+//!         }
+//!         Ok(json!({"total": total}))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let out = report::StateMachine::new(Report).run(json!({"n": 10_000})).await.unwrap();
+//! assert_eq!(out, json!({"total": 50_005_000}));
+//! # }
+//! ```
+//!
+//! [Retry and Catch](crate::guide::retry_and_catch#timeouts) shows
+//! `TimeoutSeconds` ending such a loop, and [stopping](crate::guide::stopping)
+//! what else ends an execution.
+//!
+//! [`ExecutionHandle::stop`]: crate::ExecutionHandle::stop
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,6 +105,12 @@ use crate::nested::StateMachines;
 /// What a Task handler sees besides its input: which state is running,
 /// which Resource it names, how many times it was retried, and the whole
 /// context object (`$$`).
+///
+/// A handler must await, never block its thread: `TimeoutSeconds`, a stop
+/// or anything else can end it only at an `.await`. Blocking calls go to
+/// `tokio::task::spawn_blocking`, long computations yield with
+/// `tokio::task::yield_now` between chunks; see [the module
+/// docs](crate::task#a-handler-must-not-block-its-thread).
 ///
 /// ```
 /// use serde_json::{Value, json};
@@ -313,6 +394,14 @@ type Handler = Arc<dyn Fn(Value, TaskContext) -> HandlerFuture + Send + Sync>;
 /// it in place of a typed `Tasks` implementation
 /// (`StateMachine::from_resources`).
 ///
+/// A handler's future must await, never block its thread
+/// (`std::thread::sleep`, a busy loop, blocking I/O): no async runtime can
+/// interrupt a blocked thread, so a `TimeoutSeconds` or a stop would wait
+/// for it. Wrap blocking calls in `tokio::task::spawn_blocking(..).await`
+/// and cut CPU work into chunks with `tokio::task::yield_now().await`
+/// between them; see [the module
+/// docs](crate::task#a-handler-must-not-block-its-thread) for an example.
+///
 /// ```
 /// use sfn_runtime::{Resources, TaskContext, TaskError};
 ///
@@ -344,7 +433,8 @@ impl Resources {
         Self::default()
     }
 
-    /// Adds (or replaces) the handler for `resource`.
+    /// Adds (or replaces) the handler for `resource`. Its future must not
+    /// block its thread (see [`Resources`]).
     pub fn handler<F, Fut>(mut self, resource: impl Into<String>, f: F) -> Self
     where
         F: Fn(Value, TaskContext) -> Fut + Send + Sync + 'static,
