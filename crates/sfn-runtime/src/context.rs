@@ -306,6 +306,11 @@ impl Context {
         self.local.get(key).or_else(|| self.shared.get(key))
     }
 
+    /// `$$.State.RetryCount`, where set.
+    pub fn retry_count(&self) -> Option<u32> {
+        self.state.as_ref()?.retry_count
+    }
+
     /// `$$.State.Name`, once a state has been entered.
     pub fn state_name(&self) -> Option<&str> {
         let state = self.state.as_ref()?;

@@ -155,6 +155,8 @@ pub struct TaskContext {
     state_machines: StateMachines,
     /// The execution's clock.
     clock: Clock,
+    /// See [`TaskContext::idempotency_key`].
+    idempotency_key: String,
 }
 
 impl fmt::Debug for TaskContext {
@@ -226,6 +228,7 @@ impl TaskContext {
             context: Arc::new(context),
             state_machines: StateMachines::default(),
             clock: Clock::system(),
+            idempotency_key: String::new(),
         }
     }
 
@@ -254,6 +257,36 @@ impl TaskContext {
     /// time or sleeps through it follows a manual clock in tests.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The same context with its idempotency key. Called by the engine.
+    #[doc(hidden)]
+    pub fn with_idempotency_key(mut self, key: String) -> Self {
+        self.idempotency_key = key;
+        self
+    }
+
+    /// A key that names this call of the handler, for a service that
+    /// deduplicates requests (an `Idempotency-Key` header, a
+    /// `ClientToken`): the same for the same call whenever it is made
+    /// again (a resumed execution, a replay), different for every other
+    /// call. It is the execution ARN (`$$.Execution.Id`), a `/` and the
+    /// state's path ([`Execution::state_path`](crate::engine::Execution::state_path)):
+    ///
+    /// ```text
+    /// <execution ARN>/{<Parallel or Map state>@<step>#<retry>/(branch <b>|item <i>)/}<Task state>@<step>#<retry>
+    /// ```
+    ///
+    /// e.g. `arn:aws:states:us-east-1:123456789012:execution:Orders:order-42/PrepareShipment@2#0/branch 1/GenerateInvoice@1#0`.
+    /// `step` counts the states entered in that scope (a loop entering the
+    /// Task again gives it another step), `retry` is the retry count
+    /// (`$$.State.RetryCount`), `b` a branch and `i` a Map item index,
+    /// from 0. Nothing in it is random or read from a clock beyond the
+    /// execution's name, so an execution started again under the same
+    /// name (see `Settings::entropy`) gives its calls the same keys. Empty
+    /// for a context the engine did not make.
+    pub fn idempotency_key(&self) -> &str {
+        &self.idempotency_key
     }
 }
 

@@ -543,14 +543,14 @@ impl<T: Tasks> StateMachine<T> {
                                         exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                         let branches = ::std::vec::Vec::from([
                                             {
-                                                let mut branch = exec.child();
+                                                let mut branch = exec.branch(0usize);
                                                 let input = effective.clone();
                                                 ::std::boxed::Box::pin(async move {
                                                     self.run_both_branch0(&mut branch, input).await
                                                 }) as __sfn::BranchFuture<'_>
                                             },
                                             {
-                                                let mut branch = exec.child();
+                                                let mut branch = exec.branch(1usize);
                                                 let input = effective.clone();
                                                 ::std::boxed::Box::pin(async move {
                                                     self.run_both_branch1(&mut branch, input).await
@@ -725,8 +725,8 @@ impl<T: Tasks> StateMachine<T> {
                                                 inputs,
                                                 4u64,
                                                 __sfn::Tolerance::default(),
-                                                |_index, input| {
-                                                    let mut iteration = parent.child();
+                                                |index, input| {
+                                                    let mut iteration = parent.iteration(index);
                                                     iteration
                                                         .record("MapIterationStarted", || __sfn::Value::Null);
                                                     async move {

@@ -495,8 +495,8 @@ impl<T: Tasks> StateMachine<T> {
                                                 inputs,
                                                 0u64,
                                                 __sfn::Tolerance::default(),
-                                                |_index, input| {
-                                                    let mut iteration = parent.child();
+                                                |index, input| {
+                                                    let mut iteration = parent.iteration(index);
                                                     iteration
                                                         .record("MapIterationStarted", || __sfn::Value::Null);
                                                     async move {
@@ -549,14 +549,14 @@ impl<T: Tasks> StateMachine<T> {
                                     exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                     let branches = ::std::vec::Vec::from([
                                         {
-                                            let mut branch = exec.child();
+                                            let mut branch = exec.branch(0usize);
                                             let input = effective.clone();
                                             ::std::boxed::Box::pin(async move {
                                                 self.run_split_branch0(&mut branch, input).await
                                             }) as __sfn::BranchFuture<'_>
                                         },
                                         {
-                                            let mut branch = exec.child();
+                                            let mut branch = exec.branch(1usize);
                                             let input = effective.clone();
                                             ::std::boxed::Box::pin(async move {
                                                 self.run_split_branch1(&mut branch, input).await
@@ -686,8 +686,8 @@ impl<T: Tasks> StateMachine<T> {
                                                                 f
                                                             }
                                                             erase(
-                                                                ::std::boxed::Box::new(|_index: usize, input: __sfn::Value| {
-                                                                    let mut iteration = parent.child();
+                                                                ::std::boxed::Box::new(|index: usize, input: __sfn::Value| {
+                                                                    let mut iteration = parent.iteration(index);
                                                                     iteration
                                                                         .record("MapIterationStarted", || __sfn::Value::Null);
                                                                     ::std::boxed::Box::pin(async move {
@@ -801,7 +801,7 @@ impl<T: Tasks> StateMachine<T> {
                                             exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                             let branches = ::std::vec::Vec::from([
                                                 {
-                                                    let mut branch = exec.child();
+                                                    let mut branch = exec.branch(0usize);
                                                     let input = effective.clone();
                                                     ::std::boxed::Box::pin(async move {
                                                         self.run_parallel_split_branch0(&mut branch, input).await

@@ -1090,14 +1090,14 @@ impl<T: Tasks> StateMachine<T> {
                                         exec.record("ParallelStateStarted", || __sfn::Value::Null);
                                         let branches = ::std::vec::Vec::from([
                                             {
-                                                let mut branch = exec.child();
+                                                let mut branch = exec.branch(0usize);
                                                 let input = effective.clone();
                                                 ::std::boxed::Box::pin(async move {
                                                     self.run_prepare_shipment_branch0(&mut branch, input).await
                                                 }) as __sfn::BranchFuture<'_>
                                             },
                                             {
-                                                let mut branch = exec.child();
+                                                let mut branch = exec.branch(1usize);
                                                 let input = effective.clone();
                                                 ::std::boxed::Box::pin(async move {
                                                     self.run_prepare_shipment_branch1(&mut branch, input).await

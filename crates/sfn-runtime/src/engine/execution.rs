@@ -214,6 +214,39 @@ pub struct Execution {
     pub span: Span,
     /// The span of the state this scope is in.
     pub state_span: Span,
+    /// Where this scope is in the workflow (see [`Execution::state_path`]).
+    scope: ScopePath,
+    /// How many states this scope has entered.
+    steps: u32,
+}
+
+/// Where a scope is: the path of the Parallel or Map state it runs in and
+/// its branch or item there (nothing for the top level).
+#[derive(Clone, Debug, Default)]
+struct ScopePath {
+    /// The [`Execution::state_path`] of the enclosing Parallel or Map state.
+    outer: Option<Arc<str>>,
+    /// The branch or Map item this scope runs.
+    slot: Option<Slot>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Branch(usize),
+    Item(usize),
+}
+
+/// Writes a state name into a path, `%`, `/`, `@` and `#` percent-encoded.
+fn push_name(out: &mut String, name: &str) {
+    for c in name.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '/' => out.push_str("%2F"),
+            '@' => out.push_str("%40"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
 }
 
 impl Execution {
@@ -274,6 +307,8 @@ impl Execution {
             entered_kind: "",
             span,
             state_span: Span::none(),
+            scope: ScopePath::default(),
+            steps: 0,
         }
     }
 
@@ -388,11 +423,11 @@ impl Execution {
             .unwrap_or_default()
     }
 
-    /// The execution of a Parallel branch: the same context, the variables
-    /// in an inner scope.
-    pub fn child(&self) -> Self {
+    /// A scope inside the current state (a Parallel or Map state): the
+    /// same context, the variables in an inner scope, `scope` for its path.
+    fn inner(&self, context: Context, scope: ScopePath) -> Self {
         Execution {
-            context: self.context.clone(),
+            context,
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
@@ -401,24 +436,90 @@ impl Execution {
             entered_kind: "",
             span: self.inner_span(),
             state_span: Span::none(),
+            scope,
+            steps: 0,
         }
     }
 
-    /// The execution of the Map iteration for the item at `index`: the
-    /// context with `$$.Map.Item.Index` and `$$.Map.Item.Value` set, the
-    /// variables in an inner scope.
+    /// The execution inside the current state (a Parallel or Map state):
+    /// the same context, the variables in an inner scope. A Map hands its
+    /// iterations one ([`Execution::iteration`]); a Parallel branch is
+    /// [`Execution::branch`].
+    pub fn child(&self) -> Self {
+        let scope = ScopePath {
+            outer: Some(self.state_path().into()),
+            slot: None,
+        };
+        self.inner(self.context.clone(), scope)
+    }
+
+    /// The execution of branch `index` (from 0) of the current Parallel
+    /// state: [`Execution::child`], with the branch in its state paths.
+    pub fn branch(&self, index: usize) -> Self {
+        let mut branch = self.child();
+        branch.scope.slot = Some(Slot::Branch(index));
+        branch
+    }
+
+    /// The execution of the iteration for Map item `index`, made from the
+    /// execution that [`Execution::child`] gave the Map state: the same
+    /// context, the variables in an inner scope, the item in its state
+    /// paths.
+    pub fn iteration(&self, index: usize) -> Self {
+        let scope = ScopePath {
+            outer: self.scope.outer.clone(),
+            slot: Some(Slot::Item(index)),
+        };
+        self.inner(self.context.clone(), scope)
+    }
+
+    /// The execution of the Map iteration for the item at `index`, from
+    /// the Map state's own execution: the context with `$$.Map.Item.Index`
+    /// and `$$.Map.Item.Value` set, the variables in an inner scope, the
+    /// item in its state paths.
     pub fn child_for_item(&self, index: usize, value: Value) -> Self {
-        Execution {
-            context: self.context.with_map_item(index, value),
-            variables: self.variables.inner_scope(),
-            entropy: Arc::clone(&self.entropy),
-            settings: Arc::clone(&self.settings),
-            recorder: self.recorder.clone(),
-            entered_event: 0,
-            entered_kind: "",
-            span: self.inner_span(),
-            state_span: Span::none(),
+        let scope = ScopePath {
+            outer: Some(self.state_path().into()),
+            slot: Some(Slot::Item(index)),
+        };
+        self.inner(self.context.with_map_item(index, value), scope)
+    }
+
+    /// Where the current state is in the execution, stable across runs of
+    /// the same workflow on the same input (nothing random or timed):
+    ///
+    /// ```text
+    /// path  = { state "/" ( "branch " N | "item " N ) "/" } state
+    /// state = Name "@" step "#" retry
+    /// ```
+    ///
+    /// Each Parallel or Map state around the current one comes first, with
+    /// the branch (from 0) or Map item index the scope runs. `step` counts
+    /// the states its scope has entered (1 for the scope's first state, so
+    /// a state entered again in a loop has another step), `retry` is the
+    /// state's `$$.State.RetryCount` (0 on the first attempt and outside
+    /// Retry). In names, `%`, `/`, `@` and `#` are percent-encoded. For
+    /// example `PrepareShipment@2#0/branch 1/GenerateInvoice@1#0`.
+    pub fn state_path(&self) -> String {
+        let name = self.context.state_name().unwrap_or_default();
+        self.state_path_of(name, self.context.retry_count().unwrap_or(0))
+    }
+
+    /// [`Execution::state_path`] for the state `name` at retry `retry`.
+    pub(crate) fn state_path_of(&self, name: &str, retry: u32) -> String {
+        let mut path = String::new();
+        if let Some(outer) = &self.scope.outer {
+            path.push_str(outer);
+            path.push('/');
         }
+        match self.scope.slot {
+            Some(Slot::Branch(i)) => path.push_str(&format!("branch {i}/")),
+            Some(Slot::Item(i)) => path.push_str(&format!("item {i}/")),
+            None => {}
+        }
+        push_name(&mut path, name);
+        path.push_str(&format!("@{}#{retry}", self.steps));
+        path
     }
 
     /// The span a branch or iteration started here runs in: the current
@@ -468,6 +569,7 @@ impl Execution {
             Value::Object(details)
         });
         self.entered_kind = kind;
+        self.steps = self.steps.wrapping_add(1);
         // A manual clock is always read: an untimed state's EnteredTime,
         // were it read later, would otherwise be the system clock's.
         if timed || self.settings.clock.is_manual() {

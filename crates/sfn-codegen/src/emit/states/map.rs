@@ -3,7 +3,9 @@
 //! run on a child execution; the result is the outputs in item order.
 //!
 //! A DISTRIBUTED Map runs the same way, inline (its processor's enum says
-//! so). Reading items with an `ItemReader` and batching them with an
+//! so), except that its iterations' events stay out of the execution's
+//! history, as a child execution's do on AWS
+//! (`Execution::distributed_iteration`). Reading items with an `ItemReader` and batching them with an
 //! `ItemBatcher` are not supported yet: such a state fails when entered.
 //! A `ResultWriter` is ignored (the results are the state's result).
 
@@ -106,8 +108,15 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         .then(|| quote!(let mut items = ::core::option::Option::Some(items);));
     let processor = arm.cx.scope_fn(arm.cx.scope().children[arm.index][0]);
     let (max_stmt, max) = max_concurrency;
+    // A DISTRIBUTED Map's iterations are child executions on AWS, each
+    // with a history of its own.
+    let iteration_of = if map.mode == crate::ir::MapMode::Distributed {
+        quote!(distributed_iteration)
+    } else {
+        quote!(iteration)
+    };
     let iteration = quote! {
-        let mut iteration = parent.child();
+        let mut iteration = parent.#iteration_of(index);
         iteration.record("MapIterationStarted", || __sfn::Value::Null);
     };
     let body = quote! {
@@ -121,7 +130,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         dyn_closure(
             quote!(usize, __sfn::Value),
             quote! {
-                |_index: usize, input: __sfn::Value| {
+                |index: usize, input: __sfn::Value| {
                     #iteration
                     ::std::boxed::Box::pin(async move { #body }) as __sfn::BranchFuture<'_>
                 }
@@ -129,7 +138,7 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
         )
     } else {
         quote! {
-            |_index, input| {
+            |index, input| {
                 #iteration
                 async move { #body }
             }

@@ -19,11 +19,11 @@ pub(super) fn parallel(
     let retry = arm.retry(&errors.retry);
     let children = &arm.cx.scope().children[arm.index];
     debug_assert_eq!(children.len(), branches.len());
-    let starts = children.iter().map(|&child| {
+    let starts = children.iter().enumerate().map(|(index, &child)| {
         let run = arm.cx.scope_fn(child);
         quote! {
             {
-                let mut branch = exec.child();
+                let mut branch = exec.branch(#index);
                 let input = effective.clone();
                 ::std::boxed::Box::pin(async move { self.#run(&mut branch, input).await })
                     as __sfn::BranchFuture<'_>
