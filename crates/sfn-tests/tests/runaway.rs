@@ -52,6 +52,23 @@ sfn_macros::asl!(pub mod count, r#"{
   }
 }"#);
 
+// A Map over `$.items` with one Pass state per item, inline and
+// distributed.
+sfn_macros::asl!(pub mod inline_map, r#"{
+  "StartAt": "Each",
+  "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+    "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "ResultSelector": {"count.$": "States.ArrayLength($)"}, "End": true}}
+}"#);
+sfn_macros::asl!(pub mod distributed_map, r#"{
+  "StartAt": "Each",
+  "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+    "ItemProcessor": {
+      "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+    "ResultSelector": {"count.$": "States.ArrayLength($)"}, "End": true}}
+}"#);
+
 /// Settings that count the states entered into `entered`.
 fn counting(entered: &Arc<AtomicU64>, kind: StateMachineType) -> Settings {
     let seen = Arc::clone(entered);
@@ -351,6 +368,28 @@ fn an_express_execution_has_no_history_limit() {
     within(Duration::from_secs(120), || {
         let (outcome, _) = count_history(7000, express());
         assert_eq!(outcome.unwrap(), json!({"i": 7000, "n": 7000}));
+    });
+}
+
+#[test]
+fn an_inline_map_counts_its_iterations_a_distributed_one_does_not() {
+    within(Duration::from_secs(120), || {
+        current_thread().block_on(async {
+            // 4 events an item (iteration started and succeeded, the Pass
+            // entered and exited): 13,000 items pass 25,000 events.
+            let items: Vec<u32> = (0..13_000).collect();
+            let input = json!({"items": items});
+            let inline = inline_map::StateMachine::from_resources(Resources::new());
+            let err = inline.run(input.clone()).await.unwrap_err();
+            assert_eq!(err.error, "States.Runtime");
+            // On AWS each iteration of a Distributed Map is a child
+            // execution with a history of its own.
+            let distributed = distributed_map::StateMachine::from_resources(Resources::new());
+            assert_eq!(
+                distributed.run(input).await.unwrap(),
+                json!({"count": 13_000})
+            );
+        });
     });
 }
 

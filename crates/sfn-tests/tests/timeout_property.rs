@@ -187,7 +187,9 @@ fn has_busy_loop(program: &[Value]) -> bool {
     let mut pc = 0;
     while pc < program.len() {
         if let Some(first) = seen[pc] {
-            return !path[first..].iter().any(|&at: &usize| lets_time_pass(&program[at]));
+            return !path[first..]
+                .iter()
+                .any(|&at: &usize| lets_time_pass(&program[at]));
         }
         seen[pc] = Some(path.len());
         path.push(pc);
@@ -306,7 +308,10 @@ fn loops_that_skip_their_waits_are_busy() {
         json!({"kind": "jump", "to": 0}),
     ];
     assert!(has_busy_loop(&skipping));
-    let waiting = [json!({"kind": "wait", "seconds": 5}), json!({"kind": "jump", "to": 0})];
+    let waiting = [
+        json!({"kind": "wait", "seconds": 5}),
+        json!({"kind": "jump", "to": 0}),
+    ];
     assert!(!has_busy_loop(&waiting));
     let ending = [json!({"kind": "pass"}), json!({"kind": "jump", "to": 3})];
     assert!(!has_busy_loop(&ending));

@@ -45,8 +45,26 @@ use std::future::Future;
 use futures::StreamExt;
 use serde_json::Value;
 
-use super::execution::Settings;
+use super::execution::{Execution, Settings};
+use super::history::Recorder;
 use crate::error::{StatesError, names};
+
+impl Execution {
+    /// The execution of the iteration for item `index` of a DISTRIBUTED
+    /// Map: [`Execution::iteration`], whose events do not go into this
+    /// execution's history. On AWS each iteration of a Distributed Map is a
+    /// child execution with a history of its own: the parent's history
+    /// holds the Map Run's events, not the iterations' states, and the
+    /// iterations do not count against the parent's 25,000-event limit. The
+    /// iteration still stops with the parent (the same
+    /// [`Control`](super::Control)). The child execution's own limit is not
+    /// applied.
+    pub fn distributed_iteration(&self, index: usize) -> Self {
+        let mut iteration = self.iteration(index);
+        iteration.recorder = Recorder::new(None, None, self.control().clone());
+        iteration
+    }
+}
 
 /// The cause of `States.ExceedToleratedFailureThreshold` (see the
 /// [module](self) docs).
