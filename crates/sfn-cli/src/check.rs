@@ -18,7 +18,13 @@ pub const UNREADABLE: u8 = 2;
 pub fn check_files(files: &[PathBuf], options: &Options, short: bool) -> u8 {
     let mut code = 0;
     for file in files {
-        let outcome = load(file, options, short, &mut std::io::stdout().lock());
+        // Buffered: a file with thousands of problems is one write per
+        // block of output, not one per line. Flushed after each file, so
+        // that its problems come before the next file's messages on
+        // standard error.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let outcome = load(file, options, short, &mut out);
+        let _ = out.flush();
         code = match outcome {
             Ok(_) => code,
             Err(c) => code.max(c),
