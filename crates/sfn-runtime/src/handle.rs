@@ -203,9 +203,12 @@ impl ExecutionHandle {
             outcome,
         });
         let ended = Arc::clone(&shared);
+        // Marks the task gone however it goes: finished, or cancelled, even
+        // before its first poll (a future never polled drops only what it
+        // captured, so the guard is made here and moved in).
+        let finished = Finished(Arc::clone(&shared));
         let task = tokio::spawn(async move {
-            // Marks the task gone however it goes: finished or cancelled.
-            let _finished = Finished(Arc::clone(&ended));
+            let _finished = finished;
             let outcome = execution.await;
             let status = match (&outcome, ended.control.ending()) {
                 (Ok(_), _) => ExecutionStatus::Succeeded,
@@ -403,6 +406,16 @@ mod tests {
             "the running work is cancelled"
         );
         assert!(!running.stop("Again", ""), "stopping twice changes nothing");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_execution_stopped_before_it_ran_has_a_result() {
+        // On a current-thread runtime the spawned task has not been polled
+        // when `stop` aborts it.
+        let never = spawn(None, async { Ok(json!("never")) });
+        assert!(never.stop("Stopped", "at once"));
+        let waited = tokio::time::timeout(Duration::from_secs(10), never.result()).await;
+        assert_eq!(waited.expect("result returns").unwrap_err().error, "Stopped");
     }
 
     #[tokio::test(start_paused = true)]
