@@ -415,7 +415,10 @@ mod tests {
         let never = spawn(None, async { Ok(json!("never")) });
         assert!(never.stop("Stopped", "at once"));
         let waited = tokio::time::timeout(Duration::from_secs(10), never.result()).await;
-        assert_eq!(waited.expect("result returns").unwrap_err().error, "Stopped");
+        assert_eq!(
+            waited.expect("result returns").unwrap_err().error,
+            "Stopped"
+        );
     }
 
     #[tokio::test(start_paused = true)]
