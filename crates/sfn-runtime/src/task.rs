@@ -155,8 +155,10 @@ pub struct TaskContext {
     state_machines: StateMachines,
     /// The execution's clock.
     clock: Clock,
-    /// See [`TaskContext::idempotency_key`].
-    idempotency_key: String,
+    /// Where the call sits, for [`TaskContext::idempotency_key`].
+    call_site: Option<crate::engine::execution::CallSite>,
+    /// The idempotency key, built on first request.
+    idempotency_key: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for TaskContext {
@@ -228,7 +230,8 @@ impl TaskContext {
             context: Arc::new(context),
             state_machines: StateMachines::default(),
             clock: Clock::system(),
-            idempotency_key: String::new(),
+            call_site: None,
+            idempotency_key: std::sync::OnceLock::new(),
         }
     }
 
@@ -259,10 +262,10 @@ impl TaskContext {
         &self.clock
     }
 
-    /// The same context with its idempotency key. Called by the engine.
-    #[doc(hidden)]
-    pub fn with_idempotency_key(mut self, key: String) -> Self {
-        self.idempotency_key = key;
+    /// The same context at the call site `site` (for its idempotency key).
+    pub(crate) fn with_call_site(mut self, site: crate::engine::execution::CallSite) -> Self {
+        self.call_site = Some(site);
+        self.idempotency_key = std::sync::OnceLock::new();
         self
     }
 
@@ -286,7 +289,19 @@ impl TaskContext {
     /// name (see `Settings::entropy`) gives its calls the same keys. Empty
     /// for a context the engine did not make.
     pub fn idempotency_key(&self) -> &str {
-        &self.idempotency_key
+        // Built on first request: most handlers never ask.
+        self.idempotency_key.get_or_init(|| {
+            let Some(site) = &self.call_site else {
+                return String::new();
+            };
+            let execution = self
+                .context
+                .member("Execution")
+                .and_then(|e| e.get("Id"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            format!("{execution}/{}", site.path(&self.state_name))
+        })
     }
 }
 

@@ -230,6 +230,34 @@ struct ScopePath {
     slot: Option<Slot>,
 }
 
+/// Where a state runs in the execution, with its step and retry count: an
+/// [`Execution::state_path`] not yet written out.
+#[derive(Clone, Debug)]
+pub(crate) struct CallSite {
+    scope: ScopePath,
+    steps: u32,
+    retry: u32,
+}
+
+impl CallSite {
+    /// The state path of the state `name` here.
+    pub(crate) fn path(&self, name: &str) -> String {
+        let mut path = String::new();
+        if let Some(outer) = &self.scope.outer {
+            path.push_str(outer);
+            path.push('/');
+        }
+        match self.scope.slot {
+            Some(Slot::Branch(i)) => path.push_str(&format!("branch {i}/")),
+            Some(Slot::Item(i)) => path.push_str(&format!("item {i}/")),
+            None => {}
+        }
+        push_name(&mut path, name);
+        path.push_str(&format!("@{}#{}", self.steps, self.retry));
+        path
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Slot {
     Branch(usize),
@@ -507,19 +535,18 @@ impl Execution {
 
     /// [`Execution::state_path`] for the state `name` at retry `retry`.
     pub(crate) fn state_path_of(&self, name: &str, retry: u32) -> String {
-        let mut path = String::new();
-        if let Some(outer) = &self.scope.outer {
-            path.push_str(outer);
-            path.push('/');
+        self.call_site(retry).path(name)
+    }
+
+    /// What [`Execution::state_path_of`] needs, kept without building the
+    /// string (a Task call builds its idempotency key only when the
+    /// handler asks for it).
+    pub(crate) fn call_site(&self, retry: u32) -> CallSite {
+        CallSite {
+            scope: self.scope.clone(),
+            steps: self.steps,
+            retry,
         }
-        match self.scope.slot {
-            Some(Slot::Branch(i)) => path.push_str(&format!("branch {i}/")),
-            Some(Slot::Item(i)) => path.push_str(&format!("item {i}/")),
-            None => {}
-        }
-        push_name(&mut path, name);
-        path.push_str(&format!("@{}#{retry}", self.steps));
-        path
     }
 
     /// The span a branch or iteration started here runs in: the current

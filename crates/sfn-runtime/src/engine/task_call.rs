@@ -105,11 +105,7 @@ pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -
     TaskContext::new(state_name, resource, exec.context.clone(), retry_count)
         .with_state_machines(exec.settings.state_machines.clone())
         .with_clock(exec.clock().clone())
-        .with_idempotency_key(format!(
-            "{}/{}",
-            exec.id(),
-            exec.state_path_of(state_name, retry_count)
-        ))
+        .with_call_site(exec.call_site(retry_count))
 }
 
 /// The history events of one task call: AWS records a Lambda function
