@@ -10,25 +10,8 @@ use std::collections::HashMap;
 use serde_json::json;
 use sfn_runtime::jsonata::{Program, Value};
 
-/// Runs `f` on a thread with a 2 MiB stack, like a tokio worker.
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the test thread panicked");
-}
-
-/// `first sep item sep item …` with `n` items in all.
-fn chain(first: &str, sep: &str, item: &str, n: usize) -> String {
-    let mut s = String::from(first);
-    for _ in 1..n {
-        s.push_str(sep);
-        s.push_str(item);
-    }
-    s
-}
+mod common;
+use common::{chain, on_small_stack};
 
 /// The JSON result of `expr` on `input`.
 fn eval(expr: &str, input: serde_json::Value) -> serde_json::Value {

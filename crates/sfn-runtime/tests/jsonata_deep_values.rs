@@ -17,15 +17,8 @@ use std::collections::HashMap;
 use serde_json::json;
 use sfn_runtime::jsonata::{Program, Unsupported, Value};
 
-/// Runs `f` on a thread with a 2 MiB stack, like a tokio worker.
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the test thread panicked");
-}
+mod common;
+use common::on_small_stack;
 
 /// `depth` arrays around `inner`: `[[[inner]]]`.
 fn nested_arrays(depth: usize, inner: serde_json::Value) -> serde_json::Value {

@@ -11,25 +11,8 @@ use sfn_runtime::context::{Context, ExecutionInfo};
 use sfn_runtime::jsonata_flow::{Expression, States, expression};
 use sfn_runtime::variables::VariableStore;
 
-/// Runs `f` on a thread with a 2 MiB stack, like a tokio worker.
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the test thread panicked");
-}
-
-/// `first sep item sep item …` with `n` items in all.
-fn chain(first: &str, sep: &str, item: &str, n: usize) -> String {
-    let mut s = String::from(first);
-    for _ in 1..n {
-        s.push_str(sep);
-        s.push_str(item);
-    }
-    s
-}
+mod common;
+use common::{chain, on_small_stack};
 
 /// The expression `text`, built as generated code builds it (the text is
 /// leaked: a workflow's expressions are `'static`).
