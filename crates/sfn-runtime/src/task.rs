@@ -155,10 +155,17 @@ pub struct TaskContext {
     state_machines: StateMachines,
     /// The execution's clock.
     clock: Clock,
-    /// Where the call sits, for [`TaskContext::idempotency_key`].
-    call_site: Option<crate::engine::execution::CallSite>,
-    /// The idempotency key, built on first request.
-    idempotency_key: std::sync::OnceLock<String>,
+    /// Where the call sits, and the idempotency key built from it on
+    /// first request (boxed: a context is moved with every task future).
+    idempotency: Option<Box<Idempotency>>,
+}
+
+/// A task call's place in its execution and, once asked for, its
+/// idempotency key.
+#[derive(Clone, Debug)]
+struct Idempotency {
+    site: crate::engine::execution::CallSite,
+    key: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for TaskContext {
@@ -230,8 +237,7 @@ impl TaskContext {
             context: Arc::new(context),
             state_machines: StateMachines::default(),
             clock: Clock::system(),
-            call_site: None,
-            idempotency_key: std::sync::OnceLock::new(),
+            idempotency: None,
         }
     }
 
@@ -264,8 +270,10 @@ impl TaskContext {
 
     /// The same context at the call site `site` (for its idempotency key).
     pub(crate) fn with_call_site(mut self, site: crate::engine::execution::CallSite) -> Self {
-        self.call_site = Some(site);
-        self.idempotency_key = std::sync::OnceLock::new();
+        self.idempotency = Some(Box::new(Idempotency {
+            site,
+            key: std::sync::OnceLock::new(),
+        }));
         self
     }
 
@@ -290,17 +298,17 @@ impl TaskContext {
     /// for a context the engine did not make.
     pub fn idempotency_key(&self) -> &str {
         // Built on first request: most handlers never ask.
-        self.idempotency_key.get_or_init(|| {
-            let Some(site) = &self.call_site else {
-                return String::new();
-            };
+        let Some(idempotency) = &self.idempotency else {
+            return "";
+        };
+        idempotency.key.get_or_init(|| {
             let execution = self
                 .context
                 .member("Execution")
                 .and_then(|e| e.get("Id"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            format!("{execution}/{}", site.path(&self.state_name))
+            format!("{execution}/{}", idempotency.site.path(&self.state_name))
         })
     }
 }
