@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::engine::{Control, Ending, History, Logging, Recorder};
+use crate::engine::{Ending, History, Logging, Recorder};
 use crate::error::{StatesError, names};
 use crate::task::ExecutionError;
 
@@ -75,10 +75,9 @@ type Outcome = Result<Value, ExecutionError>;
 
 /// What the handle and the execution's task share.
 struct Shared {
-    /// The execution's history events.
+    /// The execution's history events, and its control (what stops its
+    /// work).
     recorder: Recorder,
-    /// What stops the execution's work.
-    control: Control,
     /// Set when the execution's task is gone: its future finished or was
     /// dropped.
     finished: watch::Sender<bool>,
@@ -106,7 +105,7 @@ impl Shared {
                 // Seen at the execution's next checkpoint, by a running
                 // JSONata evaluation, and by the observer; the abort drops
                 // the future at its next await.
-                self.control.end(Ending::Aborted(StatesError {
+                self.recorder.control().end(Ending::Aborted(StatesError {
                     error: error.error.clone().into(),
                     cause: error.cause.clone(),
                 }));
@@ -175,7 +174,8 @@ impl ExecutionHandle {
     /// Runs `execution` as a new tokio task and returns its handle. Called
     /// by generated code (`StateMachine::start`), not by applications.
     /// `execution` is the whole execution, its `TimeoutSeconds` included
-    /// (see [`Control::drive`]); `recorder` and `control` are its own.
+    /// (see [`Control::drive`](crate::engine::Control::drive)); `recorder`
+    /// is its own, with its control.
     ///
     /// # Panics
     ///
@@ -184,7 +184,7 @@ impl ExecutionHandle {
     pub fn spawn<F>(
         name: String,
         id: String,
-        (recorder, control): (Recorder, Control),
+        recorder: Recorder,
         (logging, span): (Logging, tracing::Span),
         execution: F,
     ) -> Self
@@ -195,7 +195,6 @@ impl ExecutionHandle {
         let (finished, _) = watch::channel(false);
         let shared = Arc::new(Shared {
             recorder,
-            control,
             finished,
             logging,
             span,
@@ -210,7 +209,7 @@ impl ExecutionHandle {
         let task = tokio::spawn(async move {
             let _finished = finished;
             let outcome = execution.await;
-            let status = match (&outcome, ended.control.ending()) {
+            let status = match (&outcome, ended.recorder.control().ending()) {
                 (Ok(_), _) => ExecutionStatus::Succeeded,
                 (Err(_), Some(Ending::TimedOut)) => ExecutionStatus::TimedOut,
                 (Err(_), Some(Ending::Aborted(_))) => ExecutionStatus::Aborted,
@@ -318,6 +317,7 @@ impl fmt::Debug for ExecutionHandle {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Control;
     use serde_json::json;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
@@ -329,13 +329,12 @@ mod tests {
         let observe = (Logging::default(), tracing::Span::none());
         let control = Control::new();
         let recorder = Recorder::new(None, None, control.clone());
-        let drive = control.clone();
         ExecutionHandle::spawn(
             "run-1".into(),
             "arn:run-1".into(),
-            (recorder, control),
+            recorder,
             observe,
-            async move { drive.drive(timeout, f).await },
+            async move { control.drive(timeout, f).await },
         )
     }
 

@@ -406,9 +406,9 @@ fn state_machine(
                 let machine = ::std::sync::Arc::clone(self);
                 let span = exec.span.clone();
                 let control = exec.control().clone();
-                let shared = (exec.recorder.clone(), control.clone());
+                let recorder = exec.recorder.clone();
                 let observe = (self.settings.logging, span.clone());
-                #rt::ExecutionHandle::spawn(name, id, shared, observe, async move {
+                #rt::ExecutionHandle::spawn(name, id, recorder, observe, async move {
                     let top = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span);
                     let outcome = control.drive(#machine_timeout, top).await;
                     exec.end(outcome)

@@ -211,12 +211,12 @@ impl<T: Tasks> StateMachine<T> {
         let machine = ::std::sync::Arc::clone(self);
         let span = exec.span.clone();
         let control = exec.control().clone();
-        let shared = (exec.recorder.clone(), control.clone());
+        let recorder = exec.recorder.clone();
         let observe = (self.settings.logging, span.clone());
         ::sfn_runtime::ExecutionHandle::spawn(
             name,
             id,
-            shared,
+            recorder,
             observe,
             async move {
                 let top = __sfn::Instrument::instrument(

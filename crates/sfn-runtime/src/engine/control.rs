@@ -172,15 +172,6 @@ impl Control {
         Control::default()
     }
 
-    /// A control for a new execution whose time is `clock`'s (the state
-    /// machine's `TimeoutSeconds`, history timestamps).
-    pub fn with_clock(clock: Clock) -> Self {
-        Control(Arc::new(Inner {
-            clock,
-            ..Inner::default()
-        }))
-    }
-
     /// A control for a new execution on `clock` whose randomness
     /// (JSONata's `$random()`, `$uuid()`, `$shuffle`) comes from `entropy`.
     pub fn for_execution(clock: Clock, entropy: Arc<dyn Entropy + Send + Sync>) -> Self {
@@ -347,8 +338,7 @@ impl Control {
             .map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
         Interrupt {
             control: self.clone(),
-            started: remaining.map(|_| std::time::Instant::now()),
-            remaining,
+            budget: remaining.map(|remaining| (std::time::Instant::now(), remaining)),
         }
     }
 }
@@ -365,10 +355,9 @@ impl Control {
 #[derive(Clone, Debug)]
 pub struct Interrupt {
     control: Control,
-    /// When the computation started (only read with a deadline).
-    started: Option<std::time::Instant>,
-    /// The time the execution had left when the computation started.
-    remaining: Option<Duration>,
+    /// With a deadline: when the computation started, and the time the
+    /// execution had left then.
+    budget: Option<(std::time::Instant, Duration)>,
 }
 
 impl Interrupt {
@@ -377,7 +366,7 @@ impl Interrupt {
         if let Some(ending) = self.control.ending() {
             return Some(ending.error());
         }
-        let (remaining, started) = (self.remaining?, self.started?);
+        let (started, remaining) = self.budget?;
         if started.elapsed() < remaining {
             return None;
         }
