@@ -27,6 +27,7 @@ pub mod jsonata;
 pub mod jsonata_flow;
 pub mod jsonpath;
 pub mod nested;
+pub mod store;
 pub mod task;
 pub mod template;
 pub mod variables;
@@ -42,6 +43,7 @@ pub use error::StatesError;
 pub use handle::{ExecutionHandle, ExecutionStatus};
 pub use nested::{StateMachines, Workflow};
 pub use sfn_lang;
+pub use store::{ExecutionDescription, ListPage, ListQuery, Store, StoreError};
 pub use task::{ExecutionError, Resources, TaskContext, TaskError};
 /// The `uuid` crate, whose `Uuid` an [`intrinsics::Entropy`] returns.
 pub use uuid;

@@ -1,0 +1,369 @@
+//! Durable executions: where a Standard execution is kept so that it
+//! survives a restart of the process that runs it.
+//!
+//! A [`Store`] is a cheap handle (`Clone` shares it) on one database:
+//!
+//! * [`Store::sqlite`]: a SQLite file, created on first use, embedded in the
+//!   process. The default: nothing to run beside the application. One
+//!   worker process at a time.
+//! * [`Store::postgres`]: a PostgreSQL database that several worker
+//!   processes share. Each running execution is leased by one worker; a
+//!   worker that dies loses its leases when they run out and another takes
+//!   over; a worker whose lease was taken can never commit again (every
+//!   commit checks the lease's fence in the same transaction).
+//!
+//! Give a store to a state machine with `StateMachine::with_store` and start
+//! executions by name with `start_named`; `serve` resumes the executions of
+//! a store, fires their timers and delivers their task tokens. The store
+//! itself answers AWS's read calls: [`Store::describe`]
+//! (`DescribeExecution`), [`Store::list`] (`ListExecutions`),
+//! [`Store::history`] (`GetExecutionHistory`), and its write calls from any
+//! process: [`Store::stop`] (`StopExecution`),
+//! [`Store::send_task_success`] and the like (`SendTaskSuccess`).
+//!
+//! # Crates
+//!
+//! Both engines are reached through `sqlx`: the Rust ecosystem's standard
+//! async SQL toolkit, with a SQLite driver (SQLite compiled in, nothing to
+//! install) and a PostgreSQL driver on tokio, so both backends share one
+//! way of writing queries and one connection pool type. `rusqlite` plus
+//! `tokio-postgres` would have meant two APIs, a blocking one among them.
+//!
+//! # Group commit
+//!
+//! Every transition of every execution is one [`Commit`](backend::Commit).
+//! Commits go through one writer task per store, which takes all the
+//! commits waiting at that moment and writes them in one transaction: with
+//! 100 executions running, one disk flush makes 100 transitions durable.
+
+pub(crate) mod backend;
+mod committer;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use crate::handle::ExecutionStatus;
+use backend::Backend;
+use committer::Committer;
+
+/// What went wrong with a store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database could not be reached or answered with an error (a lost
+    /// connection, a full disk, a locked file).
+    #[error("the store's database failed: {0}")]
+    Database(String),
+    /// The file or database has tables but is not an sfn store.
+    #[error("{0} is not an sfn store (it has tables, but not sfn's)")]
+    NotAStore(String),
+    /// The store was written by a newer sfn.
+    #[error("the store has schema version {found}; this sfn knows versions up to {known}")]
+    NewerSchema {
+        /// The store's version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// A URL that names no store: not `sqlite:`, `postgres://` or
+    /// `postgresql://`.
+    #[error("`{0}` is not a store URL (use sqlite:PATH, a file path, or postgres://...)")]
+    BadUrl(String),
+    /// AWS's `ExecutionAlreadyExists`: the name is taken by an execution
+    /// that has ended, or that runs with another input.
+    #[error("ExecutionAlreadyExists: execution `{0}` already exists")]
+    ExecutionAlreadyExists(String),
+    /// AWS's `ExecutionDoesNotExist`.
+    #[error("ExecutionDoesNotExist: no execution named `{0}`")]
+    ExecutionDoesNotExist(String),
+    /// AWS's `ExecutionNotRedrivable`: only a FAILED, TIMED_OUT or ABORTED
+    /// execution can be redriven.
+    #[error("ExecutionNotRedrivable: execution `{0}` is {1}")]
+    ExecutionNotRedrivable(String, ExecutionStatus),
+    /// Another worker took over the execution: this one must not go on.
+    #[error("the lease on execution `{0}` was taken over by another worker")]
+    LeaseLost(String),
+    /// Stored data that does not parse (a damaged store).
+    #[error("damaged store: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Database(error.to_string())
+    }
+}
+
+/// AWS's `DescribeExecution`, as public fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutionDescription {
+    /// The execution's name.
+    pub name: String,
+    /// Its ARN.
+    pub execution_arn: String,
+    /// The name of its state machine.
+    pub state_machine: String,
+    /// `RUNNING`, `SUCCEEDED`, ...
+    pub status: ExecutionStatus,
+    /// Its input.
+    pub input: Value,
+    /// Its output, once it has succeeded.
+    pub output: Option<Value>,
+    /// Its error, once it has failed, timed out or been aborted.
+    pub error: Option<String>,
+    /// The cause of that error.
+    pub cause: Option<String>,
+    /// When it started.
+    pub start_date: SystemTime,
+    /// When it ended.
+    pub stop_date: Option<SystemTime>,
+    /// How many times it was redriven.
+    pub redrive_count: u32,
+    /// When it was last redriven.
+    pub redrive_date: Option<SystemTime>,
+}
+
+/// Which executions [`Store::list`] returns (AWS's `ListExecutions`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Only the executions of this state machine.
+    pub state_machine: Option<String>,
+    /// Only the executions with this status.
+    pub status: Option<ExecutionStatus>,
+    /// At most this many (100 when 0, as AWS's default page).
+    pub max_results: usize,
+    /// The `next_token` of the page before.
+    pub next_token: Option<String>,
+}
+
+/// One page of [`Store::list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPage {
+    /// The executions, newest first.
+    pub executions: Vec<ExecutionDescription>,
+    /// Where the next page starts, when there is one.
+    pub next_token: Option<String>,
+}
+
+/// A handle on a durable store (see the [module](self) docs).
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Arc<dyn Backend>,
+    committer: Committer,
+    /// Shown in errors and `Debug`.
+    url: String,
+    /// How long a worker's claim on an execution lasts without renewal.
+    lease: Duration,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.inner.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating it on first use) the SQLite store at `path`.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be opened or created, is not an sfn store, or was
+    /// written by a newer sfn.
+    pub async fn sqlite(path: impl AsRef<std::path::Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        let backend = sqlite::open(path).await?;
+        Ok(Store::with_backend(
+            backend,
+            format!("sqlite:{}", path.display()),
+            Duration::from_secs(30),
+        ))
+    }
+
+    /// Connects to the PostgreSQL store at `url` (`postgres://...`),
+    /// creating its tables on first use.
+    ///
+    /// # Errors
+    ///
+    /// The server cannot be reached, or the database is not an sfn store,
+    /// or was written by a newer sfn.
+    pub async fn postgres(url: &str) -> Result<Store, StoreError> {
+        let backend = postgres::connect(url).await?;
+        Ok(Store::with_backend(
+            backend,
+            redact(url),
+            Duration::from_secs(30),
+        ))
+    }
+
+    /// Opens a store by URL: `postgres://...` or `postgresql://...`, or
+    /// `sqlite:PATH`, or a plain file path (SQLite).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::sqlite`] and [`Store::postgres`].
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::postgres(url).await
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            Store::sqlite(path).await
+        } else if url.contains("://") || url.is_empty() {
+            Err(StoreError::BadUrl(url.to_owned()))
+        } else {
+            Store::sqlite(url).await
+        }
+    }
+
+    fn with_backend(backend: Arc<dyn Backend>, url: String, lease: Duration) -> Store {
+        let committer = Committer::new(Arc::clone(&backend));
+        Store {
+            inner: Arc::new(Inner {
+                backend,
+                committer,
+                url,
+                lease,
+            }),
+        }
+    }
+
+    /// The same store with another lease duration: how long a worker
+    /// holds an execution without renewing its claim (30 s by default).
+    /// A worker renews at a third of it; a dead worker's executions are
+    /// taken over once it has passed.
+    #[must_use]
+    pub fn with_lease(self, lease: Duration) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                backend: Arc::clone(&self.inner.backend),
+                committer: self.inner.committer.clone(),
+                url: self.inner.url.clone(),
+                lease,
+            }),
+        }
+    }
+
+    pub(crate) fn backend(&self) -> &dyn Backend {
+        &*self.inner.backend
+    }
+
+    pub(crate) fn committer(&self) -> &Committer {
+        &self.inner.committer
+    }
+
+    pub(crate) fn lease(&self) -> Duration {
+        self.inner.lease
+    }
+
+    /// AWS's `DescribeExecution`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ExecutionDoesNotExist`], or the database's error.
+    pub async fn describe(&self, name: &str) -> Result<ExecutionDescription, StoreError> {
+        self.backend()
+            .describe(name.to_owned())
+            .await?
+            .ok_or_else(|| StoreError::ExecutionDoesNotExist(name.to_owned()))
+    }
+
+    /// AWS's `ListExecutions`: newest first, filtered by state machine and
+    /// status, a page at a time.
+    ///
+    /// # Errors
+    ///
+    /// The database's error, or a `next_token` this store did not give.
+    pub async fn list(&self, query: ListQuery) -> Result<ListPage, StoreError> {
+        self.backend().list(query).await
+    }
+
+    /// AWS's `GetExecutionHistory`: `{"events": [...]}`, the JSON that
+    /// [`History::to_json`](crate::History::to_json) gives and `sfn graph
+    /// --history` reads.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ExecutionDoesNotExist`], or the database's error.
+    pub async fn history(&self, name: &str) -> Result<Value, StoreError> {
+        if self.backend().describe(name.to_owned()).await?.is_none() {
+            return Err(StoreError::ExecutionDoesNotExist(name.to_owned()));
+        }
+        let events = self.backend().history(name.to_owned()).await?;
+        let events: Result<Vec<Value>, StoreError> = events.iter().map(event_json).collect();
+        Ok(serde_json::json!({ "events": events? }))
+    }
+}
+
+/// One stored event as `GetExecutionHistory` gives it.
+fn event_json(event: &backend::StoredEvent) -> Result<Value, StoreError> {
+    let details: Value = serde_json::from_str(&event.details)
+        .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", event.id)))?;
+    let history_event = crate::engine::HistoryEvent {
+        id: u64::try_from(event.id).unwrap_or_default(),
+        previous_event_id: u64::try_from(event.id - 1).unwrap_or_default(),
+        timestamp: from_millis(event.timestamp),
+        event_type: event.event_type.clone().into(),
+        details,
+    };
+    Ok(history_event.to_json())
+}
+
+/// A time as milliseconds since the Unix epoch.
+pub(crate) fn millis(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Milliseconds since the Unix epoch as a time.
+pub(crate) fn from_millis(ms: i64) -> SystemTime {
+    if ms >= 0 {
+        UNIX_EPOCH + Duration::from_millis(ms.unsigned_abs())
+    } else {
+        UNIX_EPOCH - Duration::from_millis(ms.unsigned_abs())
+    }
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The status named by its AWS string.
+pub(crate) fn parse_status(s: &str) -> Result<ExecutionStatus, StoreError> {
+    Ok(match s {
+        "RUNNING" => ExecutionStatus::Running,
+        "SUCCEEDED" => ExecutionStatus::Succeeded,
+        "FAILED" => ExecutionStatus::Failed,
+        "TIMED_OUT" => ExecutionStatus::TimedOut,
+        "ABORTED" => ExecutionStatus::Aborted,
+        other => return Err(StoreError::Corrupt(format!("unknown status `{other}`"))),
+    })
+}
