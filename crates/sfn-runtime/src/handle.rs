@@ -32,8 +32,10 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::engine::durable::DurableRun;
 use crate::engine::{Ending, History, Logging, Recorder};
 use crate::error::{StatesError, names};
+use crate::store::{Store, StoreError};
 use crate::task::ExecutionError;
 
 /// Where an execution stands, as AWS's `DescribeExecution` reports it.
@@ -89,12 +91,14 @@ struct Shared {
     state: Mutex<(ExecutionStatus, Option<tokio::task::AbortHandle>)>,
     /// The outcome, once the execution ended.
     outcome: watch::Sender<Option<Outcome>>,
+    /// A durable execution's store, and its run in this process if any.
+    durable: Option<(Store, Option<Arc<DurableRun>>)>,
 }
 
 impl Shared {
     /// Ends the execution with `status` and `outcome`, unless it already
     /// ended; returns whether this call ended it.
-    fn end(&self, status: ExecutionStatus, outcome: Outcome) -> bool {
+    fn end(self: &Arc<Self>, status: ExecutionStatus, outcome: Outcome) -> bool {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if state.0 != ExecutionStatus::Running {
             return false;
@@ -129,6 +133,35 @@ impl Shared {
                 "ExecutionAborted",
                 || serde_json::json!({"error": error.error, "cause": error.cause}),
             );
+            // A durable execution is aborted once its store says so.
+            if let Some((store, run)) = &self.durable {
+                let (store, run) = (store.clone(), run.clone());
+                let error = error.clone();
+                let shared = Arc::clone(self);
+                tokio::spawn(async move {
+                    let control = shared.recorder.control();
+                    let failed = StatesError {
+                        error: error.error.clone().into(),
+                        cause: error.cause.clone(),
+                    };
+                    let committed = match &run {
+                        Some(run) => run
+                            .finish(control, control.clock().now(), &Err(failed))
+                            .await
+                            .is_ok(),
+                        None => false,
+                    };
+                    if !committed {
+                        if let Some(run) = &run {
+                            let cause = error.cause.as_deref().unwrap_or_default();
+                            let _ = store.stop(run.name(), &error.error, cause).await;
+                        }
+                    }
+                    store.notify_parked();
+                    shared.outcome.send_replace(Some(Err(error)));
+                });
+                return true;
+            }
         }
         self.outcome.send_replace(Some(outcome));
         true
@@ -200,6 +233,7 @@ impl ExecutionHandle {
             span,
             state: Mutex::new((ExecutionStatus::Running, None)),
             outcome,
+            durable: None,
         });
         let ended = Arc::clone(&shared);
         // Marks the task gone however it goes: finished, or cancelled, even
@@ -216,6 +250,52 @@ impl ExecutionHandle {
                 (Err(_), _) => ExecutionStatus::Failed,
             };
             ended.end(status, outcome.map_err(ExecutionError::from));
+        });
+        {
+            let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.0 == ExecutionStatus::Running {
+                state.1 = Some(task.abort_handle());
+            }
+        }
+        ExecutionHandle { name, id, shared }
+    }
+
+    /// A handle on the durable execution `name` of `store`: `local` is its
+    /// run in this process, if it runs here (`run` its durable part). The
+    /// outcome is the store's: the execution may park and be continued by
+    /// a worker, here or in another process.
+    pub(crate) fn spawn_durable<F>(
+        name: String,
+        id: String,
+        recorder: Recorder,
+        (logging, span): (Logging, tracing::Span),
+        (store, run): (Store, Option<Arc<DurableRun>>),
+        local: Option<F>,
+    ) -> Self
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let (outcome, _) = watch::channel(None);
+        let (finished, _) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            recorder,
+            finished,
+            logging,
+            span,
+            state: Mutex::new((ExecutionStatus::Running, None)),
+            outcome,
+            durable: Some((store.clone(), run)),
+        });
+        let ended = Arc::clone(&shared);
+        let finished = Finished(Arc::clone(&shared));
+        let watched = name.clone();
+        let task = tokio::spawn(async move {
+            let _finished = finished;
+            if let Some(local) = local {
+                local.await;
+            }
+            let (status, outcome) = wait_in_store(&store, &watched).await;
+            ended.end(status, outcome);
         });
         {
             let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -283,6 +363,43 @@ impl ExecutionHandle {
             cause: (!cause.is_empty()).then_some(cause),
         });
         self.shared.end(ExecutionStatus::Aborted, outcome)
+    }
+}
+
+/// Waits until the store says the execution `name` has ended: its status
+/// and outcome. Looks again whenever an execution of the store parks or
+/// ends in this process, and every half second (it may end in another).
+async fn wait_in_store(store: &Store, name: &str) -> (ExecutionStatus, Outcome) {
+    let mut changes = store.changes();
+    loop {
+        match store.describe(name).await {
+            Ok(d) if d.status != ExecutionStatus::Running => {
+                let outcome = match d.status {
+                    ExecutionStatus::Succeeded => Ok(d.output.unwrap_or(Value::Null)),
+                    _ => Err(ExecutionError {
+                        error: d.error.unwrap_or_default(),
+                        cause: d.cause,
+                    }),
+                };
+                return (d.status, outcome);
+            }
+            Ok(_) => {}
+            Err(StoreError::ExecutionDoesNotExist(_)) => {
+                return (
+                    ExecutionStatus::Failed,
+                    Err(ExecutionError {
+                        error: "ExecutionDoesNotExist".to_owned(),
+                        cause: Some(format!("no execution named `{name}` in the store")),
+                    }),
+                );
+            }
+            // The store is unreachable: look again later.
+            Err(_) => {}
+        }
+        tokio::select! {
+            _ = changes.changed() => {}
+            () = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+        }
     }
 }
 

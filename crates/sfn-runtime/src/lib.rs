@@ -52,6 +52,7 @@ pub use uuid;
 /// Not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::engine::worker::{self as durable, DurableMachine, ScopeFuture};
     pub use crate::engine::{
         BranchFuture, Control, Execution, RetryPolicy, Settings, TaskCallback, Tolerance,
         call_task, call_task_with_token, expect_seconds, expect_seconds_at, expect_timestamp,

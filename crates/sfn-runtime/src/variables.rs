@@ -75,6 +75,15 @@ impl VariableStore {
         self.scopes.iter().rev().find_map(|scope| scope.get(name))
     }
 
+    /// Replaces the innermost scope's variables (a scope restored from a
+    /// durable store).
+    pub fn replace_inner(&mut self, values: Map<String, Value>) {
+        match self.scopes.last_mut() {
+            Some(inner) => *inner = Arc::new(values),
+            None => self.scopes.push(Arc::new(values)),
+        }
+    }
+
     /// The store for a Parallel branch or a Map iteration: it reads every
     /// variable visible here, read-only, and writes to a new, empty scope of
     /// its own. This store is not changed by what the new one assigns.

@@ -366,6 +366,50 @@ fn state_machine(
                 &self.tasks
             }
 
+            /// The same state machine with its executions kept in `store`:
+            /// those started with `start_named` survive a restart of the
+            /// process, and `serve` continues them.
+            pub fn with_store(mut self, store: #rt::Store) -> Self {
+                let mut settings = (*self.settings).clone();
+                settings.store = ::core::option::Option::Some(store);
+                self.settings = ::std::sync::Arc::new(settings);
+                self
+            }
+
+            /// Starts a durable execution named `name` on `input` (AWS's
+            /// `StartExecution`): returns once the execution and its
+            /// `ExecutionStarted` event are committed to the store. A name
+            /// that is running with the same input gives that execution.
+            ///
+            /// # Errors
+            ///
+            /// `ExecutionAlreadyExists` when the name is taken by an ended
+            /// execution or one with another input; `NoStore` without a
+            /// store; the store's errors.
+            pub async fn start_named(
+                self: &::std::sync::Arc<Self>,
+                name: &str,
+                input: __sfn::Value,
+            ) -> ::core::result::Result<#rt::ExecutionHandle, #rt::StoreError> {
+                __sfn::durable::start_named(self, name, input).await
+            }
+
+            /// Serves the store: continues this workflow's executions that
+            /// no process runs (left by a process that stopped, parked in a
+            /// Wait whose time came, waiting on an answered task token),
+            /// and keeps the leases of those running here. Runs until the
+            /// future is dropped.
+            ///
+            /// # Errors
+            ///
+            /// `NoStore` without a store; with SQLite, another process
+            /// serving the same file.
+            pub async fn serve(
+                self: &::std::sync::Arc<Self>,
+            ) -> ::core::result::Result<(), #rt::StoreError> {
+                __sfn::durable::serve(::std::sync::Arc::clone(self)).await
+            }
+
             #(#run_doc)*
             pub async fn run(
                 &self,
@@ -416,6 +460,28 @@ fn state_machine(
             }
 
             #(#scope_fns)*
+        }
+
+        /// What the runtime's durable worker needs to run and resume this
+        /// workflow's executions.
+        #allow
+        impl<T: Tasks> __sfn::DurableMachine for StateMachine<T> {
+            fn machine_name(&self) -> &'static str {
+                NAME
+            }
+            fn settings(&self) -> &::std::sync::Arc<__sfn::Settings> {
+                &self.settings
+            }
+            fn timeout_seconds(&self) -> ::core::option::Option<u64> {
+                #machine_timeout
+            }
+            fn run_execution<'a>(
+                &'a self,
+                exec: &'a mut __sfn::Execution,
+                input: __sfn::Value,
+            ) -> __sfn::ScopeFuture<'a> {
+                ::std::boxed::Box::pin(self.#top(exec, input))
+            }
         }
 
         /// A state machine that a `states:startExecution` Task of another

@@ -59,15 +59,42 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         (true, true) => (quote!(input), quote!(let mut data = input;)),
         (true, false) => (quote!(input), quote!(let data = input;)),
     };
+    let snapshot_data = if cx.uses_data() {
+        quote!(&data)
+    } else {
+        quote!(&__sfn::Value::Null)
+    };
+    // A durable execution continued after a restart starts each scope at
+    // the state of its last snapshot.
+    let resume = match (cx.uses_data(), cx.has_transitions()) {
+        (_, false) => quote!(let _ = exec.resume_at();),
+        (true, true) => quote! {
+            if let ::core::option::Option::Some((name, saved)) = exec.resume_at() {
+                if let ::core::option::Option::Some(resumed) = #enum_ident::from_name(&name) {
+                    state = resumed;
+                    data = saved;
+                }
+            }
+        },
+        (false, true) => quote! {
+            if let ::core::option::Option::Some((name, _)) = exec.resume_at() {
+                if let ::core::option::Option::Some(resumed) = #enum_ident::from_name(&name) {
+                    state = resumed;
+                }
+            }
+        },
+    };
     let body = if cx.has_transitions() {
         quote! {
             let mut state = #enum_ident::#start;
             #data
+            #resume
             loop {
                 // Ends here once the execution is stopped, timed out or out
-                // of history events; yields to the scheduler now and then.
+                // of history events; yields to the scheduler now and then,
+                // and commits the transition when the execution is durable.
                 if exec.checkpoint()? {
-                    exec.pause().await?;
+                    exec.transition(state.name(), #snapshot_data).await?;
                 }
                 match state {
                     #(#arms)*
@@ -79,8 +106,9 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         quote! {
             let state = #enum_ident::#start;
             #data
+            #resume
             if exec.checkpoint()? {
-                exec.pause().await?;
+                exec.transition(state.name(), #snapshot_data).await?;
             }
             match state {
                 #(#arms)*

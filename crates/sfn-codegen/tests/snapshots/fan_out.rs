@@ -317,6 +317,50 @@ impl<T: Tasks> StateMachine<T> {
     pub fn tasks(&self) -> &T {
         &self.tasks
     }
+    /// The same state machine with its executions kept in `store`:
+    /// those started with `start_named` survive a restart of the
+    /// process, and `serve` continues them.
+    pub fn with_store(mut self, store: ::sfn_runtime::Store) -> Self {
+        let mut settings = (*self.settings).clone();
+        settings.store = ::core::option::Option::Some(store);
+        self.settings = ::std::sync::Arc::new(settings);
+        self
+    }
+    /// Starts a durable execution named `name` on `input` (AWS's
+    /// `StartExecution`): returns once the execution and its
+    /// `ExecutionStarted` event are committed to the store. A name
+    /// that is running with the same input gives that execution.
+    ///
+    /// # Errors
+    ///
+    /// `ExecutionAlreadyExists` when the name is taken by an ended
+    /// execution or one with another input; `NoStore` without a
+    /// store; the store's errors.
+    pub async fn start_named(
+        self: &::std::sync::Arc<Self>,
+        name: &str,
+        input: __sfn::Value,
+    ) -> ::core::result::Result<
+        ::sfn_runtime::ExecutionHandle,
+        ::sfn_runtime::StoreError,
+    > {
+        __sfn::durable::start_named(self, name, input).await
+    }
+    /// Serves the store: continues this workflow's executions that
+    /// no process runs (left by a process that stopped, parked in a
+    /// Wait whose time came, waiting on an answered task token),
+    /// and keeps the leases of those running here. Runs until the
+    /// future is dropped.
+    ///
+    /// # Errors
+    ///
+    /// `NoStore` without a store; with SQLite, another process
+    /// serving the same file.
+    pub async fn serve(
+        self: &::std::sync::Arc<Self>,
+    ) -> ::core::result::Result<(), ::sfn_runtime::StoreError> {
+        __sfn::durable::serve(::std::sync::Arc::clone(self)).await
+    }
     /// Runs one execution of the workflow on `input` and returns its output.
     ///
     /// # Errors
@@ -388,9 +432,15 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let mut state = State::Fetch;
             let mut data = input;
+            if let ::core::option::Option::Some((name, saved)) = exec.resume_at() {
+                if let ::core::option::Option::Some(resumed) = State::from_name(&name) {
+                    state = resumed;
+                    data = saved;
+                }
+            }
             loop {
                 if exec.checkpoint()? {
-                    exec.pause().await?;
+                    exec.transition(state.name(), &data).await?;
                 }
                 match state {
                     State::Fetch => {
@@ -597,8 +647,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch0::Each;
             let data = input;
+            let _ = exec.resume_at();
             if exec.checkpoint()? {
-                exec.pause().await?;
+                exec.transition(state.name(), &data).await?;
             }
             match state {
                 BothBranch0::Each => {
@@ -764,8 +815,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = EachProcessor::Price;
             let data = input;
+            let _ = exec.resume_at();
             if exec.checkpoint()? {
-                exec.pause().await?;
+                exec.transition(state.name(), &data).await?;
             }
             match state {
                 EachProcessor::Price => {
@@ -806,8 +858,9 @@ impl<T: Tasks> StateMachine<T> {
         let outcome: ::core::result::Result<__sfn::Value, __sfn::StatesError> = async {
             let state = BothBranch1::Count;
             let data = input;
+            let _ = exec.resume_at();
             if exec.checkpoint()? {
-                exec.pause().await?;
+                exec.transition(state.name(), &data).await?;
             }
             match state {
                 BothBranch1::Count => {
@@ -858,6 +911,28 @@ impl<T: Tasks> StateMachine<T> {
         }
             .await;
         exec.leave(outcome)
+    }
+}
+/// What the runtime's durable worker needs to run and resume this
+/// workflow's executions.
+#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
+impl<T: Tasks> __sfn::DurableMachine for StateMachine<T> {
+    fn machine_name(&self) -> &'static str {
+        NAME
+    }
+    fn settings(&self) -> &::std::sync::Arc<__sfn::Settings> {
+        &self.settings
+    }
+    fn timeout_seconds(&self) -> ::core::option::Option<u64> {
+        ::core::option::Option::None
+    }
+    fn run_execution<'a>(
+        &'a self,
+        exec: &'a mut __sfn::Execution,
+        input: __sfn::Value,
+    ) -> __sfn::ScopeFuture<'a> {
+        ::std::boxed::Box::pin(self.run_top_level(exec, input))
     }
 }
 /// A state machine that a `states:startExecution` Task of another

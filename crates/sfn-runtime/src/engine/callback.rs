@@ -230,11 +230,21 @@ impl TaskCallback {
         // The counter makes tokens unique in the process whatever the
         // entropy (tests fix it); the UUID makes them hard to guess.
         static ISSUED: AtomicU64 = AtomicU64::new(0);
-        let token = format!(
-            "{}{:016x}",
-            exec.entropy.uuid_v4().simple(),
-            ISSUED.fetch_add(1, Ordering::Relaxed)
-        );
+        let token = match exec.recorder.scope_log() {
+            // A durable execution's token is the same in every run of the
+            // attempt (a handler called again after a restart sends the
+            // same one), and the store knows which execution waits on it.
+            Some(log) => {
+                let token = super::durable::task_token(log.run(), &exec.state_path());
+                log.run().token(token.clone());
+                token
+            }
+            None => format!(
+                "{}{:016x}",
+                exec.entropy.uuid_v4().simple(),
+                ISSUED.fetch_add(1, Ordering::Relaxed)
+            ),
+        };
         let (sender, receiver) = oneshot::channel();
         let heartbeat = Arc::new(Notify::new());
         let tokens = exec.settings.task_tokens.clone();
@@ -286,12 +296,28 @@ where
     let ctx = super::task_call::task_context(exec, state_name, resource);
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
+    // A durable execution: an outcome committed by an earlier run is not
+    // waited for again; an answer may come through the store.
+    let (journal_key, journaled) =
+        super::task_call::journal_lookup(exec, state_name, ctx.retry_count());
+    let durable = exec.recorder.scope_log().map(|log| Arc::clone(log.run()));
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
-    let recorder = super::task_call::started_events(exec, resource, true);
-    let started = super::task_call::start_handler(exec, move || fut_fn(ctx));
+    let recorder = super::task_call::started_events(exec, resource, true).journaled_as(journal_key);
+    let started = match journaled {
+        Some(_) => None,
+        None => Some(super::task_call::start_handler(exec, move || fut_fn(ctx))),
+    };
     let clock = exec.clock().clone();
     let heartbeat_clock = clock.clone();
+    let control = exec.control().clone();
     let waited = async move {
+        let Some(started) = started else {
+            return journaled.unwrap_or_else(|| Err(StatesError::runtime("no outcome")));
+        };
+        // The store knows the token before the handler hands it out.
+        if let Some(run) = &durable {
+            run.commit(&control).await?;
+        }
         let handler = started?;
         let Some(answer) = callback.answer.take() else {
             return Err(StatesError::runtime("the task token was already used"));
@@ -299,7 +325,15 @@ where
         let handler =
             tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span).fuse();
         let answer = answer.fuse();
-        futures::pin_mut!(handler, answer);
+        let token = callback.token.clone();
+        let stored = async move {
+            match durable {
+                Some(run) => run.wait_for_answer(&token).await,
+                None => std::future::pending().await,
+            }
+        }
+        .fuse();
+        futures::pin_mut!(handler, answer, stored);
         let mut handler_done = false;
         loop {
             let beat = callback.heartbeat.notified();
@@ -325,6 +359,7 @@ where
                         Err(_) => Err(StatesError::runtime("the task token was withdrawn")),
                     };
                 }
+                outcome = &mut stored => return outcome,
                 () = beat => {}
                 () = silence => return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, "")),
             }

@@ -74,6 +74,11 @@ pub enum Ending {
     /// The history reached [`HISTORY_EVENT_LIMIT`]: `FAILED`, with
     /// `States.Runtime` and [`HISTORY_LIMIT_CAUSE`].
     HistoryLimit,
+    /// A durable execution stops running in this process without ending:
+    /// it parked until a timer is due, lost its store or its lease. It
+    /// stays `RUNNING` in its store and continues from its last commit
+    /// (see [`super::durable`]).
+    Unloaded,
 }
 
 impl Ending {
@@ -83,6 +88,7 @@ impl Ending {
             Ending::Aborted(error) => error.clone(),
             Ending::TimedOut => StatesError::without_cause(names::TIMEOUT),
             Ending::HistoryLimit => StatesError::runtime(HISTORY_LIMIT_CAUSE),
+            Ending::Unloaded => super::durable::unloaded_error(),
         }
     }
 }
@@ -291,10 +297,28 @@ impl Control {
     where
         F: Future<Output = Result<Value, StatesError>>,
     {
-        let outcome = match timeout_seconds {
+        self.drive_for(timeout_seconds.map(Duration::from_secs), execution)
+            .await
+    }
+
+    /// [`Control::drive`] with the time left as a duration (a durable
+    /// execution continued after a restart has less than its
+    /// `TimeoutSeconds` left).
+    ///
+    /// # Errors
+    ///
+    /// The execution's error.
+    pub async fn drive_for<F>(
+        &self,
+        timeout: Option<Duration>,
+        execution: F,
+    ) -> Result<Value, StatesError>
+    where
+        F: Future<Output = Result<Value, StatesError>>,
+    {
+        let outcome = match timeout {
             None => execution.await,
-            Some(seconds) => {
-                let timeout = Duration::from_secs(seconds);
+            Some(timeout) => {
                 let clock = self.clock();
                 // On a manual clock the timeout is the manual time's alone:
                 // no tokio deadline, no wall-clock fallback.

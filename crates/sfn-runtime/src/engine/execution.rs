@@ -129,6 +129,10 @@ pub struct Settings {
     /// `$random()` without a seed and `$shuffle`, retry jitter. The system's
     /// by default; a fixed [`Entropy`] makes runs repeat exactly.
     pub entropy: SharedEntropy,
+    /// Where durable executions are kept (see [`crate::store`]): executions
+    /// started with `start_named` are written there and continue after a
+    /// restart. `None` (the default) keeps executions in memory.
+    pub store: Option<crate::store::Store>,
 }
 
 /// The type of a state machine, as AWS's `CreateStateMachine` takes it.
@@ -160,6 +164,7 @@ impl Default for Settings {
             state_machine_type: StateMachineType::Standard,
             clock: Clock::system(),
             entropy: SharedEntropy::default(),
+            store: None,
         }
     }
 }
@@ -230,6 +235,23 @@ struct ScopePath {
     slot: Option<Slot>,
 }
 
+impl ScopePath {
+    /// The scope's key in a durable store: its path, `""` for the top
+    /// level.
+    fn key(&self) -> String {
+        let mut key = String::new();
+        if let Some(outer) = &self.outer {
+            key.push_str(outer);
+        }
+        match self.slot {
+            Some(Slot::Branch(i)) => key.push_str(&format!("/branch {i}")),
+            Some(Slot::Item(i)) => key.push_str(&format!("/item {i}")),
+            None => {}
+        }
+        key
+    }
+}
+
 /// Where a state runs in the execution, with its step and retry count: an
 /// [`Execution::state_path`] not yet written out.
 #[derive(Clone, Debug)]
@@ -295,15 +317,62 @@ impl Execution {
         entropy: Arc<dyn Entropy + Send + Sync>,
     ) -> Self {
         let name = entropy.uuid_v4().to_string();
+        let start_time = settings.clock.now_utc();
+        Self::build(machine_name, name, input, settings, entropy, start_time, 0)
+    }
+
+    /// The execution `name` of the state machine `machine_name`, started at
+    /// `start_time` and redriven `redrive_count` times: a durable execution
+    /// being started or continued (see [`super::durable`]).
+    pub(crate) fn named(
+        machine_name: &str,
+        name: &str,
+        input: &Value,
+        settings: Arc<Settings>,
+        start_time: chrono::DateTime<chrono::Utc>,
+        redrive_count: u32,
+    ) -> Self {
+        let entropy = Arc::clone(&settings.entropy.0);
+        Self::build(
+            machine_name,
+            name.to_owned(),
+            input,
+            settings,
+            entropy,
+            start_time,
+            redrive_count,
+        )
+    }
+
+    /// The ARN of the execution `name` of the state machine `machine_name`.
+    pub(crate) fn arn(machine_name: &str, name: &str) -> String {
+        format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}")
+    }
+
+    /// The role executions run as.
+    pub(crate) fn role_arn(settings: &Settings) -> String {
+        settings
+            .role_arn
+            .clone()
+            .unwrap_or_else(|| format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole"))
+    }
+
+    fn build(
+        machine_name: &str,
+        name: String,
+        input: &Value,
+        settings: Arc<Settings>,
+        entropy: Arc<dyn Entropy + Send + Sync>,
+        start_time: chrono::DateTime<chrono::Utc>,
+        redrive_count: u32,
+    ) -> Self {
         let info = ExecutionInfo {
-            id: format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"),
+            id: Self::arn(machine_name, &name),
             name,
             input: input.clone(),
-            role_arn: settings.role_arn.clone().unwrap_or_else(|| {
-                format!("arn:aws:iam::{ACCOUNT}:role/StepFunctionsExecutionRole")
-            }),
-            start_time: settings.clock.now_utc(),
-            redrive_count: 0,
+            role_arn: Self::role_arn(&settings),
+            start_time,
+            redrive_count,
             state_machine_id: format!(
                 "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}"
             ),
@@ -454,12 +523,16 @@ impl Execution {
     /// A scope inside the current state (a Parallel or Map state): the
     /// same context, the variables in an inner scope, `scope` for its path.
     fn inner(&self, context: Context, scope: ScopePath) -> Self {
+        let recorder = match self.recorder.scope_log() {
+            None => self.recorder.clone(),
+            Some(log) => self.recorder.with_scope(Some(log.run().scope(scope.key()))),
+        };
         Execution {
             context,
             variables: self.variables.inner_scope(),
             entropy: Arc::clone(&self.entropy),
             settings: Arc::clone(&self.settings),
-            recorder: self.recorder.clone(),
+            recorder,
             entered_event: 0,
             entered_kind: "",
             span: self.inner_span(),
@@ -484,9 +557,11 @@ impl Execution {
     /// The execution of branch `index` (from 0) of the current Parallel
     /// state: [`Execution::child`], with the branch in its state paths.
     pub fn branch(&self, index: usize) -> Self {
-        let mut branch = self.child();
-        branch.scope.slot = Some(Slot::Branch(index));
-        branch
+        let scope = ScopePath {
+            outer: Some(self.state_path().into()),
+            slot: Some(Slot::Branch(index)),
+        };
+        self.inner(self.context.clone(), scope)
     }
 
     /// The execution of the iteration for Map item `index`, made from the
@@ -597,9 +672,19 @@ impl Execution {
         });
         self.entered_kind = kind;
         self.steps = self.steps.wrapping_add(1);
-        // A manual clock is always read: an untimed state's EnteredTime,
-        // were it read later, would otherwise be the system clock's.
-        if timed || self.settings.clock.is_manual() {
+        // A durable execution that entered this state before a restart:
+        // the store has the event, its id and its time.
+        let stored = match self.recorder.scope_log() {
+            Some(log) if self.entered_event == 0 => log.entered_in_store(),
+            _ => None,
+        };
+        if let Some((id, time)) = stored {
+            self.entered_event = id;
+            let time = time.map_or_else(|| self.settings.clock.now(), crate::store::from_millis);
+            self.context.enter_state(state_name, time);
+        } else if timed || self.settings.clock.is_manual() {
+            // A manual clock is always read: an untimed state's EnteredTime,
+            // were it read later, would otherwise be the system clock's.
             self.context
                 .enter_state(state_name, self.settings.clock.now());
         } else {
@@ -656,7 +741,57 @@ impl Execution {
     /// The error of the execution's [`Ending`](super::Ending).
     #[inline]
     pub fn checkpoint(&self) -> Result<bool, StatesError> {
-        self.control().checkpoint()
+        let yield_now = self.control().checkpoint()?;
+        Ok(yield_now || self.recorder.scope_log().is_some())
+    }
+
+    /// How many states this scope has entered.
+    pub(crate) fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// The `Entered` event id and the type of the state this scope is in.
+    pub(crate) fn entered(&self) -> (u64, &'static str) {
+        (self.entered_event, self.entered_kind)
+    }
+
+    /// Whether this is the top-level scope.
+    pub(crate) fn is_top_level(&self) -> bool {
+        self.scope.outer.is_none()
+    }
+
+    /// The prefix of the state paths (and durable keys) of everything
+    /// inside the state `name` entered at this scope's current step.
+    pub(crate) fn state_prefix(&self, name: &str) -> String {
+        let mut path = self.call_site(0).path(name);
+        // `...@step#0` -> `...@step#`
+        path.pop();
+        path
+    }
+
+    /// Puts this scope back where a snapshot found it (see
+    /// [`super::durable`]): `steps` states entered, in the state `name`
+    /// (type `kind`) entered at event `event`.
+    pub(crate) fn restore_scope(&mut self, steps: u32, event: u64, kind: &str, name: Option<&str>) {
+        self.steps = steps;
+        self.entered_event = event;
+        self.entered_kind = static_kind(kind);
+        if let Some(name) = name {
+            self.context.enter_state_untimed(name);
+        }
+    }
+
+    /// This execution as a run of a durable store (see
+    /// [`super::durable`]): its top-level scope logs to `run`, its event
+    /// ids follow `last_event_id`.
+    pub(crate) fn into_durable(
+        mut self,
+        run: &Arc<super::durable::DurableRun>,
+        last_event_id: u64,
+    ) -> Self {
+        self.recorder.resume_ids(last_event_id);
+        self.recorder = self.recorder.with_scope(Some(run.scope(String::new())));
+        self
     }
 
     /// Yields to the scheduler (see [`Control::pause`]).
@@ -674,6 +809,11 @@ impl Execution {
     /// [`Ending`](super::Ending)'s error, whatever `outcome` says.
     pub fn end(&self, outcome: Result<Value, StatesError>) -> Result<Value, StatesError> {
         let ending = self.control().ending();
+        // A durable run that stops in this process without ending the
+        // execution records nothing.
+        if let Some(Ending::Unloaded) = ending {
+            return Err(Ending::Unloaded.error());
+        }
         let outcome = match ending {
             Some(ending) => Err(ending.error()),
             None => outcome,
@@ -718,6 +858,21 @@ pub(crate) fn error_details(error: &StatesError) -> Value {
         details.insert("cause".into(), Value::String(cause.clone()));
     }
     Value::Object(details)
+}
+
+/// A state type as the static string the scope keeps.
+fn static_kind(kind: &str) -> &'static str {
+    match kind {
+        "Pass" => "Pass",
+        "Task" => "Task",
+        "Choice" => "Choice",
+        "Wait" => "Wait",
+        "Succeed" => "Succeed",
+        "Fail" => "Fail",
+        "Parallel" => "Parallel",
+        "Map" => "Map",
+        _ => "",
+    }
 }
 
 /// `PassStateEntered`, ... (`StateEntered` for an unknown type).

@@ -51,6 +51,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::control::{Control, Ending};
+use super::durable::ScopeLog;
 use crate::context::format_timestamp;
 use crate::error::StatesError;
 
@@ -216,6 +217,8 @@ impl History {
 pub struct Recorder {
     shared: Arc<Shared>,
     history: Option<History>,
+    /// The scope's part in a durable run (see [`super::durable`]).
+    scope: Option<Arc<ScopeLog>>,
 }
 
 /// What the clones of a [`Recorder`] share (one allocation: a Map
@@ -246,7 +249,28 @@ impl Recorder {
                 closed: AtomicBool::new(false),
             }),
             history,
+            scope: None,
         }
+    }
+
+    /// This recorder for the scope `scope` of a durable run.
+    pub(crate) fn with_scope(&self, scope: Option<Arc<ScopeLog>>) -> Recorder {
+        Recorder {
+            shared: Arc::clone(&self.shared),
+            history: self.history.clone(),
+            scope,
+        }
+    }
+
+    /// The scope's part in a durable run, if the execution is durable.
+    #[inline]
+    pub(crate) fn scope_log(&self) -> Option<&Arc<ScopeLog>> {
+        self.scope.as_ref()
+    }
+
+    /// Continues the numbering after `last_id` (a run resumed from a store).
+    pub(crate) fn resume_ids(&self, last_id: u64) {
+        self.shared.ids.store(last_id, Ordering::Relaxed);
     }
 
     /// The last id given out.
@@ -278,6 +302,9 @@ impl Recorder {
         event_type: impl Into<Cow<'static, str>>,
         details: impl FnOnce() -> Value,
     ) -> u64 {
+        if let Some(scope) = &self.scope {
+            return self.record_durable(scope, event_type.into(), details, None);
+        }
         let id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
         if self.shared.limit.is_some_and(|limit| id >= limit) {
             self.limit_reached();
@@ -285,6 +312,57 @@ impl Recorder {
         }
         self.record_as(id, event_type, details);
         id
+    }
+
+    /// [`Recorder::record`] in a durable run: the event goes to the next
+    /// commit (with `journal`, a journal entry that must be written with
+    /// it), unless the store holds it already (then 0 is returned).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn record_durable(
+        &self,
+        scope: &ScopeLog,
+        event_type: Cow<'static, str>,
+        details: impl FnOnce() -> Value,
+        journal: Option<(String, Value)>,
+    ) -> u64 {
+        if self.shared.closed.load(Ordering::Relaxed) {
+            return 0;
+        }
+        let timestamp = self.control().clock().now();
+        let shared = &self.shared;
+        let mut over_limit = false;
+        let history = self.history.as_ref();
+        let recorded = scope.record(
+            || {
+                let id = shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
+                if shared.limit.is_some_and(|limit| id >= limit) {
+                    over_limit = true;
+                    return None;
+                }
+                Some(id)
+            },
+            &event_type,
+            timestamp,
+            |id| {
+                let details = details();
+                if let Some(history) = history {
+                    history.push(HistoryEvent {
+                        id,
+                        previous_event_id: id.saturating_sub(1),
+                        timestamp,
+                        event_type: event_type.clone(),
+                        details: details.clone(),
+                    });
+                }
+                details
+            },
+            journal,
+        );
+        if over_limit {
+            self.limit_reached();
+        }
+        recorded.unwrap_or(0)
     }
 
     /// Ends the execution at its history limit (out of line: `record` is
@@ -300,6 +378,33 @@ impl Recorder {
     /// a second call records nothing. It may take the limit's own id.
     pub fn record_end(&self, event_type: &'static str, details: impl FnOnce() -> Value) {
         if self.shared.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if let Some(scope) = &self.scope {
+            let timestamp = self.control().clock().now();
+            let shared = &self.shared;
+            let history = self.history.as_ref();
+            scope.run().push_event(
+                || {
+                    let id = shared.ids.fetch_add(1, Ordering::Relaxed) + 1;
+                    shared.limit.map_or(id, |limit| id.min(limit))
+                },
+                event_type,
+                timestamp,
+                |id| {
+                    let details = details();
+                    if let Some(history) = history {
+                        history.push(HistoryEvent {
+                            id,
+                            previous_event_id: id.saturating_sub(1),
+                            timestamp,
+                            event_type: event_type.into(),
+                            details: details.clone(),
+                        });
+                    }
+                    details
+                },
+            );
             return;
         }
         let mut id = self.shared.ids.fetch_add(1, Ordering::Relaxed) + 1;

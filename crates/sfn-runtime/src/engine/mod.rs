@@ -41,6 +41,7 @@ pub mod callback;
 pub mod catch;
 pub mod clock;
 pub mod control;
+pub mod durable;
 pub mod execution;
 pub mod history;
 pub mod map;
@@ -50,6 +51,7 @@ pub mod path_values;
 pub mod retry;
 pub mod task_call;
 pub mod wait;
+pub mod worker;
 
 #[cfg(test)]
 mod generated_shape_tests;

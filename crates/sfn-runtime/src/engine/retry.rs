@@ -105,7 +105,7 @@ where
             &error,
             delay.as_secs_f64(),
         );
-        exec.clock().sleep(delay).await;
+        exec.sleep("retry", delay).await?;
         retries_by_retrier[index] = done + 1;
         retries = retries.saturating_add(1);
         exec.context.set_retry_count(retries);

@@ -52,11 +52,20 @@ where
     let ctx = task_context(exec, state_name, resource);
     // The handler runs inside the state's span.
     let span = exec.state_span.clone();
+    // A durable execution: the outcome of this call, if an earlier run
+    // committed it, is not asked for again.
+    let (journal_key, journaled) = journal_lookup(exec, state_name, ctx.retry_count());
     // History: TaskScheduled, TaskStarted, and the outcome.
-    let recorder = started_events(exec, resource, false);
-    let started = start_handler(exec, move || fut_fn(ctx));
+    let recorder = started_events(exec, resource, false).journaled_as(journal_key);
+    let started = match journaled {
+        Some(_) => None,
+        None => Some(start_handler(exec, move || fut_fn(ctx))),
+    };
     let clock = exec.clock().clone();
     let call = async move {
+        let Some(started) = started else {
+            return journaled.unwrap_or_else(|| Err(timed_out()));
+        };
         let handler = started?;
         let guarded =
             tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span);
@@ -85,6 +94,22 @@ where
 /// is called after that. Making the future runs user code too (a handler
 /// that is not an `async fn` may panic before returning its future): a
 /// panic there is `States.TaskFailed`.
+/// In a durable execution: the journal key of the task call of
+/// `state_name` at retry `retry`, and its outcome when an earlier run
+/// committed it.
+pub(super) fn journal_lookup(
+    exec: &Execution,
+    state_name: &str,
+    retry: u32,
+) -> (Option<String>, Option<Result<Value, StatesError>>) {
+    if exec.recorder.scope_log().is_none() {
+        return (None, None);
+    }
+    let key = exec.call_site(retry).path(state_name);
+    let journaled = exec.journaled_outcome(&key);
+    (Some(key), journaled)
+}
+
 pub(super) fn start_handler<Fut>(
     exec: &Execution,
     make: impl FnOnce() -> Fut,
@@ -115,6 +140,8 @@ pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -
 #[derive(Clone, Debug)]
 pub(super) struct TaskEvents {
     recorder: Recorder,
+    /// In a durable execution, the journal key the outcome is kept under.
+    journal_key: Option<String>,
     lambda: bool,
     resource_type: String,
     resource: String,
@@ -130,6 +157,7 @@ pub(super) fn started_events(exec: &Execution, resource: &str, callback: bool) -
     };
     let events = TaskEvents {
         recorder: exec.recorder.clone(),
+        journal_key: None,
         lambda,
         resource_type: resource_type.to_owned(),
         resource: action.to_owned(),
@@ -154,6 +182,35 @@ pub(super) fn started_events(exec: &Execution, resource: &str, callback: bool) -
 }
 
 impl TaskEvents {
+    /// These events, with the outcome journaled under `key` (a durable
+    /// execution).
+    pub(super) fn journaled_as(mut self, key: Option<String>) -> Self {
+        self.journal_key = key;
+        self
+    }
+
+    /// Records the outcome event, with its journal entry in a durable run.
+    fn record_outcome(
+        &self,
+        event_type: &'static str,
+        details: impl FnOnce() -> Value,
+        outcome: &Result<Value, StatesError>,
+    ) {
+        match (&self.journal_key, self.recorder.scope_log()) {
+            (Some(key), Some(scope)) => {
+                let entry = super::durable::outcome_to_json(outcome);
+                self.recorder.record_durable(
+                    scope,
+                    event_type.into(),
+                    details,
+                    Some((key.clone(), entry)),
+                );
+            }
+            _ => {
+                self.recorder.record(event_type, details);
+            }
+        }
+    }
     /// `{"resourceType", "resource"}` and `extra`'s members.
     fn details(&self, extra: Option<Value>) -> Value {
         let mut details = serde_json::Map::new();
@@ -185,16 +242,20 @@ pub(super) fn ended_event(events: &TaskEvents, outcome: &Result<Value, StatesErr
     };
     match outcome {
         Ok(output) => {
-            events.recorder.record(succeeded, || {
-                events.details(Some(Value::Object(super::history::data("output", output))))
-            });
+            events.record_outcome(
+                succeeded,
+                || events.details(Some(Value::Object(super::history::data("output", output)))),
+                outcome,
+            );
         }
         Err(error) => {
             let timeout = error.error == names::TIMEOUT || error.error == names::HEARTBEAT_TIMEOUT;
             let kind = if timeout { timed_out } else { failed };
-            events.recorder.record(kind, || {
-                events.details(Some(super::execution::error_details(error)))
-            });
+            events.record_outcome(
+                kind,
+                || events.details(Some(super::execution::error_details(error))),
+                outcome,
+            );
         }
     }
 }

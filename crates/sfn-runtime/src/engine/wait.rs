@@ -34,6 +34,32 @@ pub async fn wait_until(clock: &Clock, ts: &Timestamp) {
 
 /// The time from `now` to `target` (both nanoseconds since the Unix epoch),
 /// or `None` when `target` is not after `now`.
+impl super::Execution {
+    /// A Wait state's `Seconds`: [`wait_seconds`] on the execution's clock,
+    /// durable in a durable execution (see
+    /// [`Execution::sleep`](super::Execution::sleep)).
+    ///
+    /// # Errors
+    ///
+    /// The execution's end (stopped, timed out, parked).
+    pub async fn wait_seconds(&self, seconds: u64) -> Result<(), crate::StatesError> {
+        self.sleep("wait", Duration::from_secs(seconds)).await
+    }
+
+    /// A Wait state's `Timestamp`: [`wait_until`] on the execution's clock,
+    /// durable in a durable execution.
+    ///
+    /// # Errors
+    ///
+    /// The execution's end (stopped, timed out, parked).
+    pub async fn wait_until(&self, ts: &Timestamp) -> Result<(), crate::StatesError> {
+        match until(ts.unix_nanos(), unix_nanos(self.clock())) {
+            Some(remaining) => self.sleep("wait", remaining).await,
+            None => self.control().check(),
+        }
+    }
+}
+
 fn until(target: i128, now: i128) -> Option<Duration> {
     let nanos = target.checked_sub(now).filter(|n| *n > 0)?;
     let seconds = u64::try_from(nanos / NANOS_PER_SECOND).unwrap_or(u64::MAX);

@@ -269,4 +269,9 @@ pub(crate) trait Backend: Send + Sync + 'static {
         scopes: Vec<(String, String)>,
         forget: Vec<String>,
     ) -> BoxFut<'_, bool>;
+    /// Releases the leases on `machine`'s `RUNNING` executions held by any
+    /// worker but `worker` (`owner` and `lease_until` to `NULL`): the
+    /// SQLite worker that holds the store's lock file knows no other
+    /// process runs them. Returns how many were released.
+    fn release_leases(&self, machine: String, worker: String) -> BoxFut<'_, u64>;
 }

@@ -37,8 +37,11 @@
 //! 100 executions running, one disk flush makes 100 transitions durable.
 
 pub(crate) mod backend;
+#[cfg(test)]
+mod backend_tests;
 mod committer;
 pub(crate) mod postgres;
+mod schema;
 pub(crate) mod sqlite;
 
 use std::fmt;
@@ -85,6 +88,17 @@ pub enum StoreError {
     /// execution can be redriven.
     #[error("ExecutionNotRedrivable: execution `{0}` is {1}")]
     ExecutionNotRedrivable(String, ExecutionStatus),
+    /// AWS's `InvalidName`: an execution name must have 1 to 80
+    /// characters, none of them whitespace, brackets, wildcards or
+    /// special characters.
+    #[error("InvalidName: `{0}` is not a valid execution name")]
+    InvalidName(String),
+    /// AWS's `TaskDoesNotExist`: no execution waits on that task token.
+    #[error("TaskDoesNotExist: no execution waits on task token `{0}`")]
+    TaskDoesNotExist(String),
+    /// `start_named` or `serve` on a state machine that has no store.
+    #[error("the state machine has no store (give it one with `with_store`)")]
+    NoStore,
     /// Another worker took over the execution: this one must not go on.
     #[error("the lease on execution `{0}` was taken over by another worker")]
     LeaseLost(String),
@@ -159,10 +173,28 @@ pub struct Store {
 struct Inner {
     backend: Arc<dyn Backend>,
     committer: Committer,
+    /// This process's worker id: the `owner` of the executions it runs.
+    worker: String,
+    /// Bumped when an execution of this store parks or ends in this
+    /// process: wakes the workers and handles that wait on it.
+    changed: tokio::sync::watch::Sender<u64>,
+    /// The durable runs of this process: execution name -> fence.
+    live: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// A SQLite store's file: one worker process at a time.
+    sqlite_path: Option<std::path::PathBuf>,
+    /// The state machines a worker (`serve`) runs for in this process.
+    serving: std::sync::Mutex<std::collections::HashMap<String, usize>>,
     /// Shown in errors and `Debug`.
     url: String,
     /// How long a worker's claim on an execution lasts without renewal.
     lease: Duration,
+}
+
+impl PartialEq for Store {
+    /// Two handles are equal when they share one store.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner.backend, &other.inner.backend)
+    }
 }
 
 impl fmt::Debug for Store {
@@ -233,6 +265,11 @@ impl Store {
             inner: Arc::new(Inner {
                 backend,
                 committer,
+                worker: format!("worker-{}-{}", std::process::id(), uuid::Uuid::new_v4()),
+                changed: tokio::sync::watch::channel(0).0,
+                live: std::sync::Mutex::default(),
+                sqlite_path: None,
+                serving: std::sync::Mutex::default(),
                 url,
                 lease,
             }),
@@ -249,6 +286,11 @@ impl Store {
             inner: Arc::new(Inner {
                 backend: Arc::clone(&self.inner.backend),
                 committer: self.inner.committer.clone(),
+                worker: self.inner.worker.clone(),
+                changed: tokio::sync::watch::channel(0).0,
+                live: std::sync::Mutex::default(),
+                sqlite_path: self.inner.sqlite_path.clone(),
+                serving: std::sync::Mutex::default(),
                 url: self.inner.url.clone(),
                 lease,
             }),
@@ -265,6 +307,221 @@ impl Store {
 
     pub(crate) fn lease(&self) -> Duration {
         self.inner.lease
+    }
+
+    /// The lease in milliseconds.
+    pub(crate) fn lease_ms(&self) -> i64 {
+        i64::try_from(self.inner.lease.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// This process's worker id.
+    pub(crate) fn worker(&self) -> &str {
+        &self.inner.worker
+    }
+
+    /// Notes a durable run of this process (its lease is renewed by the
+    /// process's worker).
+    pub(crate) fn add_live(&self, name: &str, fence: i64) {
+        self.live_lock().insert(name.to_owned(), fence);
+    }
+
+    /// Forgets a durable run of this process.
+    pub(crate) fn remove_live(&self, name: &str, fence: i64) {
+        let mut live = self.live_lock();
+        if live.get(name) == Some(&fence) {
+            live.remove(name);
+        }
+    }
+
+    /// The claims of this process's durable runs.
+    pub(crate) fn live_claims(&self) -> Vec<backend::Claim> {
+        self.live_lock()
+            .iter()
+            .map(|(name, fence)| backend::Claim {
+                name: name.clone(),
+                fence: *fence,
+            })
+            .collect()
+    }
+
+    fn live_lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, i64>> {
+        self.inner.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes this process the worker of a SQLite store: takes the lock file
+    /// beside the database (`<file>.worker-lock`), held while the returned
+    /// guard lives, and releases the leases a dead process left, so that
+    /// its executions continue at once. Nothing for PostgreSQL, whose
+    /// workers share the store.
+    ///
+    /// # Errors
+    ///
+    /// Another process serves the SQLite store, or the lock file cannot be
+    /// made.
+    pub(crate) async fn lock_for_worker(
+        &self,
+        machine: &str,
+    ) -> Result<Option<std::fs::File>, StoreError> {
+        let Some(path) = &self.inner.sqlite_path else {
+            return Ok(None);
+        };
+        let mut lock_path = path.clone().into_os_string();
+        lock_path.push(".worker-lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                StoreError::Database(format!(
+                    "{}: {e}",
+                    std::path::Path::new(&lock_path).display()
+                ))
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Database(format!(
+                    "another process serves the SQLite store {}",
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(StoreError::Database(format!("{}: {e}", path.display())));
+            }
+        }
+        self.backend()
+            .release_leases(machine.to_owned(), self.worker().to_owned())
+            .await?;
+        Ok(Some(file))
+    }
+
+    /// Tells the workers and handles of this process that an execution
+    /// parked or ended.
+    pub(crate) fn notify_parked(&self) {
+        self.inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver of [`Store::notify_parked`]'s signal.
+    pub(crate) fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.changed.subscribe()
+    }
+
+    /// Whether a worker runs for `machine` in this process (then
+    /// executions may park: the worker will continue them).
+    pub(crate) fn is_serving(&self, machine: &str) -> bool {
+        self.inner
+            .serving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(machine)
+            .is_some_and(|n| *n > 0)
+    }
+
+    /// Counts a worker for `machine` until the guard is dropped.
+    pub(crate) fn serving(&self, machine: &str) -> ServingGuard {
+        *self
+            .inner
+            .serving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(machine.to_owned())
+            .or_default() += 1;
+        ServingGuard {
+            store: self.clone(),
+            machine: machine.to_owned(),
+        }
+    }
+
+    /// AWS's `StopExecution`, from any process: a parked execution is
+    /// aborted at once; one that a worker runs is aborted by that worker
+    /// at its next transition. Returns whether the execution was running.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ExecutionDoesNotExist`], or the database's error.
+    pub async fn stop(&self, name: &str, error: &str, cause: &str) -> Result<bool, StoreError> {
+        let now = millis(SystemTime::now());
+        let cause = (!cause.is_empty()).then(|| cause.to_owned());
+        let mut details = serde_json::Map::new();
+        details.insert("error".into(), Value::String(error.to_owned()));
+        if let Some(cause) = &cause {
+            details.insert("cause".into(), Value::String(cause.clone()));
+        }
+        let event = backend::StoredEvent {
+            id: 0,
+            timestamp: now,
+            event_type: "ExecutionAborted".into(),
+            details: Value::Object(details).to_string(),
+        };
+        let stopped = self
+            .backend()
+            .stop(name.to_owned(), error.to_owned(), cause, now, event)
+            .await?;
+        match stopped {
+            backend::Stopped::Aborted => {
+                self.notify_parked();
+                Ok(true)
+            }
+            backend::Stopped::Requested => Ok(true),
+            backend::Stopped::NotRunning => {
+                if self.backend().describe(name.to_owned()).await?.is_none() {
+                    return Err(StoreError::ExecutionDoesNotExist(name.to_owned()));
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// AWS's `SendTaskSuccess`, from any process: the execution waiting on
+    /// `token` continues with `output` as the task's result.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::TaskDoesNotExist`] when no execution waits on the
+    /// token (or it was answered already), or the database's error.
+    pub async fn send_task_success(&self, token: &str, output: Value) -> Result<(), StoreError> {
+        self.answer(token, crate::engine::durable::outcome_to_json(&Ok(output)))
+            .await
+    }
+
+    /// AWS's `SendTaskFailure`, from any process.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::send_task_success`].
+    pub async fn send_task_failure(
+        &self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), StoreError> {
+        let failure = crate::StatesError {
+            error: error.to_owned().into(),
+            cause: (!cause.is_empty()).then(|| cause.to_owned()),
+        };
+        self.answer(
+            token,
+            crate::engine::durable::outcome_to_json(&Err(failure)),
+        )
+        .await
+    }
+
+    async fn answer(&self, token: &str, outcome: Value) -> Result<(), StoreError> {
+        let now = millis(SystemTime::now());
+        match self
+            .backend()
+            .answer(token.to_owned(), outcome.to_string(), now)
+            .await?
+        {
+            backend::Answered::Delivered => {
+                self.notify_parked();
+                Ok(())
+            }
+            backend::Answered::Unknown | backend::Answered::AlreadyAnswered => {
+                Err(StoreError::TaskDoesNotExist(token.to_owned()))
+            }
+        }
     }
 
     /// AWS's `DescribeExecution`.
@@ -306,6 +563,26 @@ impl Store {
     }
 }
 
+/// Counts a worker of a state machine in its process while it lives.
+pub(crate) struct ServingGuard {
+    store: Store,
+    machine: String,
+}
+
+impl Drop for ServingGuard {
+    fn drop(&mut self) {
+        let mut serving = self
+            .store
+            .inner
+            .serving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = serving.get_mut(&self.machine) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
 /// One stored event as `GetExecutionHistory` gives it.
 fn event_json(event: &backend::StoredEvent) -> Result<Value, StoreError> {
     let details: Value = serde_json::from_str(&event.details)
@@ -338,7 +615,7 @@ pub(crate) fn from_millis(ms: i64) -> SystemTime {
 }
 
 /// A URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];

@@ -17,7 +17,7 @@ pub(super) fn wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
     let sleep = match wait {
         Wait::Seconds(Dynamic::Static(seconds)) => {
             let seconds = super::values::u64_lit(*seconds);
-            quote!(__sfn::wait_seconds(exec.clock(), #seconds).await;)
+            quote!(exec.wait_seconds(#seconds).await?;)
         }
         Wait::Seconds(Dynamic::Path(path)) => {
             let read = selected(arm, "SECONDS_PATH", "SecondsPath", path);
@@ -27,12 +27,12 @@ pub(super) fn wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
                     #read
                     __sfn::expect_seconds_at("SecondsPath", #text, selected.as_deref())?
                 };
-                __sfn::wait_seconds(exec.clock(), seconds).await;
+                exec.wait_seconds(seconds).await?;
             }
         }
         Wait::Timestamp(Dynamic::Static(ts)) => {
             let ts = super::values::timestamp(ts);
-            quote!(__sfn::wait_until(exec.clock(), &#ts).await;)
+            quote!(exec.wait_until(&#ts).await?;)
         }
         Wait::Timestamp(Dynamic::Path(path)) => {
             let read = selected(arm, "TIMESTAMP_PATH", "TimestampPath", path);
@@ -42,7 +42,7 @@ pub(super) fn wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
                     #read
                     __sfn::expect_timestamp_at("TimestampPath", #text, selected.as_deref())?
                 };
-                __sfn::wait_until(exec.clock(), &until).await;
+                exec.wait_until(&until).await?;
             }
         }
         // JSONata states are written by `jsonata_wait`.
@@ -90,24 +90,24 @@ fn jsonata_wait(arm: &mut Arm<'_, '_, '_>, wait: &Wait) -> TokenStream {
     let sleep = match wait {
         Wait::Seconds(Dynamic::Static(seconds)) => {
             let seconds = super::values::u64_lit(*seconds);
-            quote!(__sfn::wait_seconds(exec.clock(), #seconds).await;)
+            quote!(exec.wait_seconds(#seconds).await?;)
         }
         Wait::Timestamp(Dynamic::Static(ts)) => {
             let ts = super::values::timestamp(ts);
-            quote!(__sfn::wait_until(exec.clock(), &#ts).await;)
+            quote!(exec.wait_until(&#ts).await?;)
         }
         Wait::Seconds(Dynamic::Jsonata(j)) => {
             let e = arm.jsonata_expression("SECONDS", "Seconds", j);
             quote! {
                 let seconds = __sfn::jsonata_flow::count(&#e, "Seconds", #states)?;
-                __sfn::wait_seconds(exec.clock(), seconds).await;
+                exec.wait_seconds(seconds).await?;
             }
         }
         Wait::Timestamp(Dynamic::Jsonata(j)) => {
             let e = arm.jsonata_expression("TIMESTAMP", "Timestamp", j);
             quote! {
                 let until = __sfn::jsonata_flow::timestamp(&#e, "Timestamp", #states)?;
-                __sfn::wait_until(exec.clock(), &until).await;
+                exec.wait_until(&until).await?;
             }
         }
         // The reader gives JSONata states no `...Path` fields.

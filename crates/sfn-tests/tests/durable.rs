@@ -1,0 +1,607 @@
+//! Durable executions on a real SQLite file (`Store::sqlite`): they run to
+//! the same output as in memory, are described, listed and have their
+//! history in the store; names follow AWS's rules; a process that stops
+//! (its tokio runtime dropped mid-execution, the nearest thing to a crash
+//! inside one test process: `tests/crash.rs` kills real processes) leaves
+//! executions that the next worker continues from their last commit, with
+//! committed task results never asked for again; timers that came due
+//! while no process ran fire at once, others at their time; stops and task
+//! tokens reach executions from another store handle.
+
+#![deny(warnings)]
+
+use serde_json::{Value, json};
+use sfn_runtime::{
+    Clock, ExecutionStatus, ListQuery, Resources, Settings, Store, StoreError, TaskContext,
+    TaskError,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+sfn_runtime::asl!(pub mod shop, r#"{
+  "StartAt": "Start",
+  "States": {
+    "Start": {"Type": "Pass", "Result": {"step": "started"}, "ResultPath": "$.start", "Next": "Reserve"},
+    "Reserve": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Reserve",
+      "ResultPath": "$.reserved",
+      "Next": "Pay"
+    },
+    "Pay": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Pay",
+      "ResultPath": "$.paid",
+      "Next": "Lines"
+    },
+    "Lines": {
+      "Type": "Map",
+      "ItemsPath": "$.lines",
+      "MaxConcurrency": 2,
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "INLINE"},
+        "StartAt": "Pick",
+        "States": {"Pick": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Pick", "End": true}}
+      },
+      "ResultPath": "$.picked",
+      "Next": "Finish"
+    },
+    "Finish": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Ship", "End": true}}},
+        {"StartAt": "Mail", "States": {"Mail": {"Type": "Pass", "Result": "mailed", "End": true}}}
+      ],
+      "ResultPath": "$.finish",
+      "End": true
+    }
+  }
+}"#);
+
+sfn_runtime::asl!(pub mod sleepy, r#"{
+  "StartAt": "Before",
+  "States": {
+    "Before": {"Type": "Pass", "Result": 1, "ResultPath": "$.before", "Next": "Nap"},
+    "Nap": {"Type": "Wait", "Seconds": 3600, "Next": "After"},
+    "After": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:After", "ResultPath": "$.after", "End": true}
+  }
+}"#);
+
+sfn_runtime::asl!(pub mod approval, r#"{
+  "StartAt": "Ask",
+  "States": {
+    "Ask": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"QueueUrl": "https://sqs.example/approvals", "MessageBody": {"token.$": "$$.Task.Token"}},
+      "ResultPath": "$.answer",
+      "End": true
+    }
+  }
+}"#);
+
+/// Calls per function, and a gate: while `block` names a function, its
+/// calls never return.
+#[derive(Clone, Default)]
+struct Log {
+    calls: Arc<Mutex<HashMap<String, usize>>>,
+    keys: Arc<Mutex<Vec<String>>>,
+    block: Arc<Mutex<Option<&'static str>>>,
+}
+
+impl Log {
+    fn calls(&self, function: &str) -> usize {
+        self.calls
+            .lock()
+            .unwrap()
+            .get(function)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+fn shop_resources(log: &Log) -> Resources {
+    ["Reserve", "Pay", "Pick", "Ship", "After"]
+        .into_iter()
+        .fold(Resources::new(), |resources, function| {
+            let log = log.clone();
+            resources.handler(
+                format!("arn:aws:lambda:us-east-1:123456789012:function:{function}"),
+                move |input: Value, ctx: TaskContext| {
+                    let log = log.clone();
+                    async move {
+                        *log.calls
+                            .lock()
+                            .unwrap()
+                            .entry(function.to_owned())
+                            .or_default() += 1;
+                        log.keys
+                            .lock()
+                            .unwrap()
+                            .push(ctx.idempotency_key().to_owned());
+                        let blocked = *log.block.lock().unwrap() == Some(function);
+                        if blocked {
+                            std::future::pending::<()>().await;
+                        }
+                        Ok::<_, TaskError>(
+                            json!({"by": function, "saw": input.get("sku").cloned()}),
+                        )
+                    }
+                },
+            )
+        })
+}
+
+fn db(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("orders.db")
+}
+
+fn order() -> Value {
+    json!({"sku": "A-1", "lines": [{"sku": "A-1"}, {"sku": "B-2"}, {"sku": "C-3"}]})
+}
+
+/// Polls the store until `name` has ended.
+async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
+    for _ in 0..2000 {
+        let d = store.describe(name).await.unwrap();
+        if d.status != ExecutionStatus::Running {
+            return d;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{name} did not end");
+}
+
+/// The `(type, name)` of each event, sorted (concurrent branches and items
+/// interleave differently from run to run).
+fn event_multiset(history: &Value) -> Vec<(String, String)> {
+    let mut events: Vec<(String, String)> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let kind = e["type"].as_str().unwrap().to_owned();
+            let name = e["stateEnteredEventDetails"]["name"]
+                .as_str()
+                .or_else(|| e["stateExitedEventDetails"]["name"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            (kind, name)
+        })
+        .collect();
+    events.sort();
+    events
+}
+
+fn ids_are_contiguous(history: &Value) {
+    let ids: Vec<u64> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = (1..=ids.len() as u64).collect();
+    assert_eq!(ids, expected, "event ids are 1..n in order");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_durable_execution_ends_like_one_in_memory_and_the_store_describes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let log = Log::default();
+    // The same workflow in memory, with its history kept, is the reference.
+    let memory = Arc::new(
+        shop::StateMachine::from_resources(shop_resources(&log)).with_settings(Settings {
+            record_history: true,
+            ..Settings::default()
+        }),
+    );
+    let reference = memory.start(order());
+    let expected = reference.result().await.unwrap();
+    let expected_history = reference.history().unwrap().to_json();
+
+    let machine = Arc::new(
+        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
+    );
+    let handle = machine.start_named("order-1", order()).await.unwrap();
+    assert_eq!(handle.name(), "order-1");
+    assert_eq!(
+        handle.id(),
+        "arn:aws:states:us-east-1:123456789012:execution:shop:order-1"
+    );
+    let output = handle.result().await.unwrap();
+    assert_eq!(output, expected);
+    assert_eq!(handle.status(), ExecutionStatus::Succeeded);
+
+    let d = store.describe("order-1").await.unwrap();
+    assert_eq!(d.name, "order-1");
+    assert_eq!(d.status, ExecutionStatus::Succeeded);
+    assert_eq!(d.input, order());
+    assert_eq!(d.output, Some(expected));
+    assert_eq!((d.error, d.cause), (None, None));
+    assert_eq!(d.redrive_count, 0);
+    let stop = d.stop_date.expect("an ended execution has a stop date");
+    assert!(stop >= d.start_date);
+
+    let history = store.history("order-1").await.unwrap();
+    ids_are_contiguous(&history);
+    assert_eq!(event_multiset(&history), event_multiset(&expected_history));
+    let events = history["events"].as_array().unwrap();
+    assert_eq!(events[0]["type"], "ExecutionStarted");
+    assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+
+    let page = store
+        .list(ListQuery {
+            status: Some(ExecutionStatus::Succeeded),
+            ..ListQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.executions.len(), 1);
+    assert_eq!(page.executions[0].name, "order-1");
+    assert!(store.describe("order-2").await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_follow_aws_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let log = Log::default();
+    *log.block.lock().unwrap() = Some("Pay");
+    let machine = Arc::new(
+        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
+    );
+    let first = machine.start_named("n-1", order()).await.unwrap();
+    // Running, same input: the same execution.
+    let again = machine.start_named("n-1", order()).await.unwrap();
+    assert_eq!(again.id(), first.id());
+    // Running, another input: taken.
+    assert!(matches!(
+        machine.start_named("n-1", json!({"other": true})).await,
+        Err(StoreError::ExecutionAlreadyExists(name)) if name == "n-1"
+    ));
+    assert!(first.stop("Cancelled", "by the test"));
+    let outcome = again.result().await.unwrap_err();
+    assert_eq!(outcome.error, "Cancelled");
+    assert_eq!(
+        store.describe("n-1").await.unwrap().status,
+        ExecutionStatus::Aborted
+    );
+    // Ended: taken, whatever the input.
+    assert!(matches!(
+        machine.start_named("n-1", order()).await,
+        Err(StoreError::ExecutionAlreadyExists(_))
+    ));
+    for bad in ["", "has space", "a/b", &"x".repeat(81)] {
+        assert!(
+            matches!(
+                machine.start_named(bad, order()).await,
+                Err(StoreError::InvalidName(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    // No store: an error, not a panic.
+    let memory = Arc::new(shop::StateMachine::from_resources(Resources::new()));
+    assert!(matches!(
+        memory.start_named("x", order()).await,
+        Err(StoreError::NoStore)
+    ));
+}
+
+/// Runs `phase` on a fresh multi-thread runtime, then drops the runtime
+/// with everything still running on it: the process "stops".
+fn in_process<F: std::future::Future<Output = ()>>(phase: impl FnOnce() -> F) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(phase());
+    runtime.shutdown_timeout(Duration::from_millis(0));
+}
+
+async fn until(mut done: impl FnMut() -> bool) {
+    for _ in 0..2000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("timed out waiting");
+}
+
+#[test]
+fn a_restart_continues_from_the_last_commit_and_never_asks_a_committed_result_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let log = Log::default();
+    // First process: Pay never returns; it stops while Pay runs.
+    *log.block.lock().unwrap() = Some("Pay");
+    in_process(|| {
+        let (log, path) = (log.clone(), path.clone());
+        async move {
+            let store = Store::sqlite(&path).await.unwrap();
+            let machine = Arc::new(
+                shop::StateMachine::from_resources(shop_resources(&log)).with_store(store),
+            );
+            machine.start_named("order-7", order()).await.unwrap();
+            until(|| log.calls("Pay") == 1).await;
+            // Let the commits before Pay land.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    assert_eq!((log.calls("Reserve"), log.calls("Pay")), (1, 1));
+    // Second process: a worker continues it.
+    *log.block.lock().unwrap() = None;
+    in_process(|| {
+        let (log, path) = (log.clone(), path.clone());
+        async move {
+            let store = Store::sqlite(&path).await.unwrap();
+            let machine = Arc::new(
+                shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
+            );
+            let worker = tokio::spawn({
+                let machine = Arc::clone(&machine);
+                async move { machine.serve().await }
+            });
+            let d = ended(&store, "order-7").await;
+            assert_eq!(d.status, ExecutionStatus::Succeeded, "{d:?}");
+            let output = d.output.unwrap();
+            assert_eq!(output["paid"], json!({"by": "Pay", "saw": "A-1"}));
+            assert_eq!(output["picked"].as_array().unwrap().len(), 3);
+            assert_eq!(output["finish"][1], "mailed");
+            let history = store.history("order-7").await.unwrap();
+            ids_are_contiguous(&history);
+            let entered = |name: &str| {
+                history["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|e| {
+                        e["type"].as_str().unwrap().ends_with("StateEntered")
+                            && e["stateEnteredEventDetails"]["name"] == name
+                    })
+                    .count()
+            };
+            for state in ["Start", "Reserve", "Pay", "Lines", "Finish", "Ship", "Mail"] {
+                assert_eq!(entered(state), 1, "{state} entered once");
+            }
+            assert_eq!(entered("Pick"), 3);
+            worker.abort();
+        }
+    });
+    // Reserve's result was committed: never asked again. Pay's was not:
+    // asked again (at least once), with the same idempotency key.
+    assert_eq!(log.calls("Reserve"), 1);
+    assert_eq!(log.calls("Pay"), 2);
+    let keys = log.keys.lock().unwrap().clone();
+    let pay: Vec<&String> = keys.iter().filter(|k| k.contains("/Pay@")).collect();
+    assert_eq!(pay.len(), 2);
+    assert_eq!(pay[0], pay[1]);
+    assert_eq!((log.calls("Pick"), log.calls("Ship")), (3, 1));
+}
+
+fn sleepy_resources(log: &Log) -> Resources {
+    shop_resources(log)
+}
+
+#[test]
+fn timers_across_a_restart_fire_when_due_and_not_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let clock = Clock::manual(start);
+    let log = Log::default();
+    let settings = || Settings {
+        clock: clock.clone(),
+        ..Settings::default()
+    };
+    // First process: both executions reach their one-hour Wait and park.
+    in_process(|| {
+        let (log, path, settings) = (log.clone(), path.clone(), settings());
+        async move {
+            let store = Store::sqlite(&path).await.unwrap();
+            let machine = Arc::new(
+                sleepy::StateMachine::from_resources(sleepy_resources(&log))
+                    .with_settings(settings)
+                    .with_store(store.clone()),
+            );
+            let worker = tokio::spawn({
+                let machine = Arc::clone(&machine);
+                async move { machine.serve().await }
+            });
+            // Give the worker a moment to register, so that Waits park.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            for name in ["early", "late"] {
+                machine
+                    .start_named(name, json!({"name": name}))
+                    .await
+                    .unwrap();
+            }
+            for name in ["early", "late"] {
+                for _ in 0..400 {
+                    let history = store.history(name).await.unwrap();
+                    if history["events"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| e["type"] == "WaitStateEntered")
+                    {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            worker.abort();
+        }
+    });
+    assert_eq!(log.calls("After"), 0);
+    // While no process runs, 90 minutes pass.
+    clock.advance(Duration::from_secs(5400));
+    in_process(|| {
+        let (log, path, settings, clock) = (log.clone(), path.clone(), settings(), clock.clone());
+        async move {
+            let store = Store::sqlite(&path).await.unwrap();
+            let machine = Arc::new(
+                sleepy::StateMachine::from_resources(sleepy_resources(&log))
+                    .with_settings(settings)
+                    .with_store(store.clone()),
+            );
+            // A third execution starts its one-hour Wait now.
+            let late = machine
+                .start_named("late-2", json!({"name": "late-2"}))
+                .await
+                .unwrap();
+            let worker = tokio::spawn({
+                let machine = Arc::clone(&machine);
+                async move { machine.serve().await }
+            });
+            // Came due while no process ran: fires at once.
+            for name in ["early", "late"] {
+                let d = ended(&store, name).await;
+                assert_eq!(d.status, ExecutionStatus::Succeeded);
+                assert_eq!(d.output.unwrap()["after"]["by"], "After");
+            }
+            // Not due yet: still waiting after a while...
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_eq!(
+                store.describe("late-2").await.unwrap().status,
+                ExecutionStatus::Running
+            );
+            // ...until its time comes.
+            clock.advance(Duration::from_secs(3600));
+            assert_eq!(late.result().await.unwrap()["after"]["by"], "After");
+            worker.abort();
+        }
+    });
+    assert_eq!(log.calls("After"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parked_execution_is_stopped_from_another_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::manual(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000));
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let log = Log::default();
+    let machine = Arc::new(
+        sleepy::StateMachine::from_resources(sleepy_resources(&log))
+            .with_settings(Settings {
+                clock: clock.clone(),
+                ..Settings::default()
+            })
+            .with_store(store.clone()),
+    );
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let handle = machine.start_named("parked", json!({})).await.unwrap();
+    for _ in 0..400 {
+        let h = store.history("parked").await.unwrap();
+        if h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "WaitStateEntered")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Another handle on the same file, as another process would have.
+    let other = Store::sqlite(db(&dir)).await.unwrap();
+    assert!(
+        other
+            .stop("parked", "Operator", "no longer needed")
+            .await
+            .unwrap()
+    );
+    let error = handle.result().await.unwrap_err();
+    assert_eq!(
+        (error.error.as_str(), error.cause.as_deref()),
+        ("Operator", Some("no longer needed"))
+    );
+    let d = store.describe("parked").await.unwrap();
+    assert_eq!(d.status, ExecutionStatus::Aborted);
+    let history = store.history("parked").await.unwrap();
+    ids_are_contiguous(&history);
+    assert_eq!(
+        history["events"].as_array().unwrap().last().unwrap()["type"],
+        "ExecutionAborted"
+    );
+    // Stopping it again changes nothing.
+    assert!(!other.stop("parked", "Operator", "").await.unwrap());
+    assert!(matches!(
+        other.stop("nobody", "E", "").await,
+        Err(StoreError::ExecutionDoesNotExist(_))
+    ));
+    assert_eq!(log.calls("After"), 0);
+    worker.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_token_is_answered_through_another_store_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let token: Arc<Mutex<Option<String>>> = Arc::default();
+    let seen = Arc::clone(&token);
+    let resources = Resources::new().handler(
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        move |input: Value, _ctx: TaskContext| {
+            let seen = Arc::clone(&seen);
+            async move {
+                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
+                Ok::<_, TaskError>(json!({"MessageId": "m-1"}))
+            }
+        },
+    );
+    let machine =
+        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
+    let handle = machine
+        .start_named("approve-1", json!({"amount": 10}))
+        .await
+        .unwrap();
+    until(|| token.lock().unwrap().is_some()).await;
+    let token = token.lock().unwrap().clone().unwrap();
+    let other = Store::sqlite(db(&dir)).await.unwrap();
+    assert!(matches!(
+        other.send_task_success("not-a-token", json!(1)).await,
+        Err(StoreError::TaskDoesNotExist(_))
+    ));
+    // The token was committed before the handler was called.
+    other
+        .send_task_success(&token, json!({"approved": true}))
+        .await
+        .unwrap();
+    let output = handle.result().await.unwrap();
+    assert_eq!(output, json!({"amount": 10, "answer": {"approved": true}}));
+    assert!(matches!(
+        other.send_task_success(&token, json!(2)).await,
+        Err(StoreError::TaskDoesNotExist(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_store_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: &Path = &dir.path().join("notes.txt");
+    std::fs::write(
+        path,
+        "these are not the tables you are looking for\n".repeat(200),
+    )
+    .unwrap();
+    let error = Store::sqlite(path).await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::NotAStore(_) | StoreError::Database(_)),
+        "{error}"
+    );
+    assert!(matches!(
+        Store::open("ftp://nowhere").await,
+        Err(StoreError::BadUrl(_))
+    ));
+}
