@@ -151,7 +151,8 @@ async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("{name} did not end");
+    let history = store.history(name).await.unwrap();
+    panic!("{name} did not end: {history:#}");
 }
 
 /// The `(type, name)` of each event, sorted (concurrent branches and items
@@ -474,7 +475,10 @@ fn timers_across_a_restart_fire_when_due_and_not_before() {
             );
             // ...until its time comes.
             clock.advance(Duration::from_secs(3600));
-            assert_eq!(late.result().await.unwrap()["after"]["by"], "After");
+            let output = tokio::time::timeout(Duration::from_secs(30), late.result())
+                .await
+                .expect("late-2 ends once its time comes");
+            assert_eq!(output.unwrap()["after"]["by"], "After");
             worker.abort();
         }
     });

@@ -316,7 +316,7 @@ where
         };
         // The store knows the token before the handler hands it out.
         if let Some(run) = &durable {
-            run.commit(&control).await?;
+            Box::pin(run.commit(&control)).await?;
         }
         let handler = started?;
         let Some(answer) = callback.answer.take() else {
@@ -328,7 +328,7 @@ where
         let token = callback.token.clone();
         let stored = async move {
             match durable {
-                Some(run) => run.wait_for_answer(&token).await,
+                Some(run) => Box::pin(run.wait_for_answer(&token)).await,
                 None => std::future::pending().await,
             }
         }

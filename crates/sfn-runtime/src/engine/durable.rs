@@ -142,15 +142,24 @@ pub(crate) struct ScopeRow {
     entered_time: Option<i64>,
 }
 
+impl ScopeState {
+    /// The row as it is written: its `seq` never goes below what the store
+    /// holds already (a scope resumed from its snapshot counts again from
+    /// the snapshot's `seq_at`).
+    fn row_json(&self) -> String {
+        self.row.to_json(self.row.seq.max(self.skip))
+    }
+}
+
 impl ScopeRow {
-    fn to_json(&self) -> String {
+    fn to_json(&self, seq: u32) -> String {
         json!({
             "state": self.state,
             "data": self.data,
             "variables": self.variables,
             "steps": self.steps,
             "seq_at": self.seq_at,
-            "seq": self.seq,
+            "seq": seq,
             "prev_event": self.prev_event,
             "prev_kind": self.prev_kind,
             "prev_name": self.prev_name,
@@ -511,7 +520,7 @@ impl ScopeLog {
             state.row.entered_event = id;
             state.row.entered_time = Some(millis(timestamp));
         }
-        pending.scopes.insert(self.key.clone(), state.row.to_json());
+        pending.scopes.insert(self.key.clone(), state.row_json());
         if let Some((key, value)) = journal {
             pending.journal.push((key.clone(), value.to_string()));
             lock(&self.run.journal).insert(key, value);
@@ -540,7 +549,7 @@ impl ScopeLog {
         row.prev_event = entered;
         row.prev_kind = kind.to_owned();
         row.prev_name = exec.context.state_name().map(str::to_owned);
-        pending.scopes.insert(self.key.clone(), row.to_json());
+        pending.scopes.insert(self.key.clone(), state.row_json());
         // What ran inside the state the scope leaves is not needed again.
         if let Some(prefix) = forget {
             pending.forget.push(prefix);
@@ -551,6 +560,9 @@ impl ScopeLog {
     fn take_resume(&self) -> Option<ScopeRow> {
         let mut state = lock(&self.state);
         let row = state.resume.take()?;
+        // A row without a snapshot (the scope had recorded events before
+        // its first state): the scope starts from its start, counting on.
+        row.state.as_ref()?;
         // Events are numbered again from the snapshot on.
         state.row = row.clone();
         state.row.seq = row.seq_at;
@@ -611,7 +623,9 @@ impl Execution {
     pub async fn transition(&self, name: &str, data: &Value) -> Result<(), StatesError> {
         if let Some(scope) = self.recorder.scope_log() {
             scope.snapshot(self, name, data);
-            scope.run.commit(self.control()).await?;
+            // Boxed: the commit's future is large, and a scope's own future
+            // (which nests those of its branches and items) would carry it.
+            Box::pin(scope.run.commit(self.control())).await?;
         }
         self.pause().await
     }
@@ -629,6 +643,16 @@ impl Execution {
             self.clock().sleep(duration).await;
             return Ok(());
         };
+        // Boxed, as in `transition`.
+        Box::pin(self.durable_sleep(scope, kind, duration)).await
+    }
+
+    async fn durable_sleep(
+        &self,
+        scope: &ScopeLog,
+        kind: &str,
+        duration: Duration,
+    ) -> Result<(), StatesError> {
         let key = format!("{}/{kind}", self.state_path());
         let run = scope.run();
         let now = self.clock().now();

@@ -215,11 +215,15 @@ impl Store {
     pub async fn sqlite(path: impl AsRef<std::path::Path>) -> Result<Store, StoreError> {
         let path = path.as_ref();
         let backend = sqlite::open(path).await?;
-        Ok(Store::with_backend(
+        let mut store = Store::with_backend(
             backend,
             format!("sqlite:{}", path.display()),
             Duration::from_secs(30),
-        ))
+        );
+        if let Some(inner) = Arc::get_mut(&mut store.inner) {
+            inner.sqlite_path = Some(path.to_owned());
+        }
+        Ok(store)
     }
 
     /// Connects to the PostgreSQL store at `url` (`postgres://...`),

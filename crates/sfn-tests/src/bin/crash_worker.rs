@@ -59,7 +59,8 @@ fn handler(
             tokio::time::sleep(Duration::from_millis(5 + hash(&key) % 20)).await;
             let new = apply(&effects, &key);
             let state_path = key.rsplit_once('#').map_or(key.as_str(), |(p, _)| p);
-            if ctx.retry_count() == 0 && hash(state_path) % 4 == 0 {
+            let retried = matches!(function, "Prepare" | "Work");
+            if retried && ctx.retry_count() == 0 && hash(state_path) % 4 == 0 {
                 return Err(TaskError::new("Flaky", format!("{function} failed once")));
             }
             let _ = new;
