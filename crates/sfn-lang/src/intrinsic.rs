@@ -685,10 +685,8 @@ impl<'a> Parser<'a> {
             ));
         }
         let literal = &self.src[start..self.pos];
-        if !float {
-            if let Ok(value) = literal.parse::<i64>() {
-                return Ok(Arg::Int(value));
-            }
+        if !float && let Ok(value) = literal.parse::<i64>() {
+            return Ok(Arg::Int(value));
         }
         match literal.parse::<f64>() {
             Ok(value) if value.is_finite() => Ok(Arg::Float(value)),
@@ -1030,17 +1028,17 @@ fn check(function: Function, args: &[(usize, Arg)], close: usize) -> Result<(), 
         Function::ArrayPartition => {
             site.expect(0, Ty::Array)?;
             site.expect(1, Ty::Number)?;
-            if let Some(size) = site.arg(1).and_then(literal_rounded) {
-                if size <= 0 {
-                    return Err(site.error(
-                        1,
-                        format!(
-                            "{} must be greater than 0 (after rounding), found {}",
-                            site.label(1),
-                            site.arg(1).map(describe).unwrap_or_default()
-                        ),
-                    ));
-                }
+            if let Some(size) = site.arg(1).and_then(literal_rounded)
+                && size <= 0
+            {
+                return Err(site.error(
+                    1,
+                    format!(
+                        "{} must be greater than 0 (after rounding), found {}",
+                        site.label(1),
+                        site.arg(1).map(describe).unwrap_or_default()
+                    ),
+                ));
             }
             Ok(())
         }
@@ -1082,17 +1080,17 @@ fn check(function: Function, args: &[(usize, Arg)], close: usize) -> Result<(), 
         Function::Hash => {
             site.max_chars(0)?;
             site.expect(1, Ty::String)?;
-            if let Some(Arg::Str(algorithm)) = site.arg(1) {
-                if !HASH_ALGORITHMS.contains(&algorithm.as_ref()) {
-                    return Err(site.error(
-                        1,
-                        format!(
-                            "{} must be one of {}, found '{algorithm}'",
-                            site.label(1),
-                            HASH_ALGORITHMS.join(", ")
-                        ),
-                    ));
-                }
+            if let Some(Arg::Str(algorithm)) = site.arg(1)
+                && !HASH_ALGORITHMS.contains(&algorithm.as_ref())
+            {
+                return Err(site.error(
+                    1,
+                    format!(
+                        "{} must be one of {}, found '{algorithm}'",
+                        site.label(1),
+                        HASH_ALGORITHMS.join(", ")
+                    ),
+                ));
             }
             Ok(())
         }
@@ -1110,19 +1108,19 @@ fn check(function: Function, args: &[(usize, Arg)], close: usize) -> Result<(), 
         Function::MathAdd => {
             for index in 0..args.len() {
                 site.expect(index, Ty::Number)?;
-                if let Some(value) = site.arg(index).and_then(literal_rounded) {
-                    if i32::try_from(value).is_err() {
-                        return Err(site.error(
-                            index,
-                            format!(
-                                "{} must be within the 32-bit integer range [{}, {}], found {}",
-                                site.label(index),
-                                i32::MIN,
-                                i32::MAX,
-                                site.arg(index).map(describe).unwrap_or_default()
-                            ),
-                        ));
-                    }
+                if let Some(value) = site.arg(index).and_then(literal_rounded)
+                    && i32::try_from(value).is_err()
+                {
+                    return Err(site.error(
+                        index,
+                        format!(
+                            "{} must be within the 32-bit integer range [{}, {}], found {}",
+                            site.label(index),
+                            i32::MIN,
+                            i32::MAX,
+                            site.arg(index).map(describe).unwrap_or_default()
+                        ),
+                    ));
                 }
             }
             Ok(())

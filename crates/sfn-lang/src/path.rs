@@ -1414,10 +1414,8 @@ impl<'a> Parser<'a> {
             float = true;
         }
         let text = self.src.get(start..self.pos).unwrap_or("");
-        if !float {
-            if let Ok(int) = text.parse::<i64>() {
-                return Ok(Literal::Int(int));
-            }
+        if !float && let Ok(int) = text.parse::<i64>() {
+            return Ok(Literal::Int(int));
         }
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Ok(Literal::Float(value)),

@@ -151,11 +151,9 @@ impl Shared {
                             .is_ok(),
                         None => false,
                     };
-                    if !committed {
-                        if let Some(run) = &run {
-                            let cause = error.cause.as_deref().unwrap_or_default();
-                            let _ = store.stop(run.name(), &error.error, cause).await;
-                        }
+                    if !committed && let Some(run) = &run {
+                        let cause = error.cause.as_deref().unwrap_or_default();
+                        let _ = store.stop(run.name(), &error.error, cause).await;
                     }
                     store.notify_parked();
                     shared.outcome.send_replace(Some(Err(error)));

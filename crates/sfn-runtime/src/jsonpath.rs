@@ -1403,10 +1403,8 @@ impl Num {
         if i != bytes.len() || digits_start > bytes.len() {
             return None;
         }
-        if integral {
-            if let Ok(n) = text.parse::<i128>() {
-                return Some(Num::Int(n));
-            }
+        if integral && let Ok(n) = text.parse::<i128>() {
+            return Some(Num::Int(n));
         }
         text.parse::<f64>()
             .ok()

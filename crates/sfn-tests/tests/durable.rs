@@ -89,6 +89,10 @@ struct Log {
     calls: Arc<Mutex<HashMap<String, usize>>>,
     keys: Arc<Mutex<Vec<String>>>,
     block: Arc<Mutex<Option<&'static str>>>,
+    /// Pick fails for this sku.
+    fail_sku: Arc<Mutex<Option<&'static str>>>,
+    /// Pick's calls by sku.
+    picks: Arc<Mutex<Vec<String>>>,
 }
 
 impl Log {
@@ -124,6 +128,17 @@ fn shop_resources(log: &Log) -> Resources {
                         let blocked = *log.block.lock().unwrap() == Some(function);
                         if blocked {
                             std::future::pending::<()>().await;
+                        }
+                        if function == "Pick" {
+                            let sku = input["sku"].as_str().unwrap_or_default().to_owned();
+                            log.picks.lock().unwrap().push(sku.clone());
+                            let failing = *log.fail_sku.lock().unwrap();
+                            if failing == Some(sku.as_str()) {
+                                return Err(TaskError::new(
+                                    "OutOfPaper",
+                                    format!("cannot print the label of {sku}"),
+                                ));
+                            }
                         }
                         Ok::<_, TaskError>(
                             json!({"by": function, "saw": input.get("sku").cloned()}),
@@ -608,4 +623,67 @@ async fn a_file_that_is_not_a_store_is_a_clear_error() {
         Store::open("ftp://nowhere").await,
         Err(StoreError::BadUrl(_))
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_runs_the_failed_item_again_and_not_the_finished_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let log = Log::default();
+    *log.fail_sku.lock().unwrap() = Some("B-2");
+    let machine = Arc::new(
+        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
+    );
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    let handle = machine.start_named("r-1", order()).await.unwrap();
+    let error = handle.result().await.unwrap_err();
+    assert_eq!(error.error, "OutOfPaper");
+    assert!(matches!(
+        store.redrive("nobody").await,
+        Err(StoreError::ExecutionDoesNotExist(_))
+    ));
+    let picked_before: Vec<String> = log.picks.lock().unwrap().clone();
+    assert!(picked_before.contains(&"A-1".to_owned()) && picked_before.contains(&"B-2".to_owned()));
+
+    // The label printer is fixed; the execution is redriven.
+    *log.fail_sku.lock().unwrap() = None;
+    store.redrive("r-1").await.unwrap();
+    let d = ended(&store, "r-1").await;
+    assert_eq!(d.status, ExecutionStatus::Succeeded, "{d:?}");
+    assert_eq!(d.redrive_count, 1);
+    let output = d.output.unwrap();
+    assert_eq!(output["picked"].as_array().unwrap().len(), 3);
+    // Reserve and Pay ran before the Map: not again. A-1's item had
+    // finished: not again. B-2's failed: again.
+    assert_eq!((log.calls("Reserve"), log.calls("Pay")), (1, 1));
+    let picks = log.picks.lock().unwrap().clone();
+    assert_eq!(picks.iter().filter(|s| *s == "A-1").count(), 1, "{picks:?}");
+    assert_eq!(picks.iter().filter(|s| *s == "B-2").count(), 2, "{picks:?}");
+    assert!(picks.iter().any(|s| s == "C-3"));
+    let history = store.history("r-1").await.unwrap();
+    ids_are_contiguous(&history);
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types.iter().filter(|t| **t == "ExecutionFailed").count(), 1);
+    assert_eq!(
+        types.iter().filter(|t| **t == "ExecutionRedriven").count(),
+        1
+    );
+    assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
+    // A succeeded execution cannot be redriven.
+    assert!(matches!(
+        store.redrive("r-1").await,
+        Err(StoreError::ExecutionNotRedrivable(
+            _,
+            ExecutionStatus::Succeeded
+        ))
+    ));
+    worker.abort();
 }

@@ -106,10 +106,10 @@ impl tour::Tasks for Handlers {
     async fn double(&self, input: Value, ctx: TaskContext) -> Result<Value, TaskError> {
         assert_eq!(ctx.state_name(), "Double");
         let call = self.calls.fetch_add(1, Ordering::SeqCst);
-        if let Some((error, times)) = self.fail_with {
-            if call < times {
-                return Err(TaskError::new(error, format!("attempt {call}")));
-            }
+        if let Some((error, times)) = self.fail_with
+            && call < times
+        {
+            return Err(TaskError::new(error, format!("attempt {call}")));
         }
         assert_eq!(input["label"], json!("tour"));
         let n = input["value"].as_i64().unwrap_or_default();

@@ -313,46 +313,46 @@ pub(crate) fn explain_unknown(
             };
         }
     }
-    if let Some(language) = language {
-        if ALL_STATE_FIELDS.contains(&field) {
-            match language {
-                QueryLanguage::Jsonata if JSONPATH_ONLY.contains(&field) => {
-                    let instead = match field {
-                        "InputPath" | "Parameters" => "`Arguments`",
-                        "OutputPath" | "ResultSelector" | "ResultPath" | "Result" => "`Output`",
-                        "ItemsPath" => "`Items`",
-                        f if f.ends_with("Path") => {
-                            "the field without `Path`, holding a {% %} expression"
-                        }
-                        _ => "`Arguments` or `Output`",
-                    };
-                    return Explained {
-                        text: format!(
-                            "`{field}` is a JSONPath field, but {what} uses the JSONata query language"
-                        ),
-                        help: Some(format!("in JSONata use {instead}")),
-                    };
-                }
-                QueryLanguage::JsonPath if JSONATA_ONLY.contains(&field) => {
-                    return Explained {
+    if let Some(language) = language
+        && ALL_STATE_FIELDS.contains(&field)
+    {
+        match language {
+            QueryLanguage::Jsonata if JSONPATH_ONLY.contains(&field) => {
+                let instead = match field {
+                    "InputPath" | "Parameters" => "`Arguments`",
+                    "OutputPath" | "ResultSelector" | "ResultPath" | "Result" => "`Output`",
+                    "ItemsPath" => "`Items`",
+                    f if f.ends_with("Path") => {
+                        "the field without `Path`, holding a {% %} expression"
+                    }
+                    _ => "`Arguments` or `Output`",
+                };
+                return Explained {
+                    text: format!(
+                        "`{field}` is a JSONPath field, but {what} uses the JSONata query language"
+                    ),
+                    help: Some(format!("in JSONata use {instead}")),
+                };
+            }
+            QueryLanguage::JsonPath if JSONATA_ONLY.contains(&field) => {
+                return Explained {
                         text: format!("`{field}` is a JSONata field, but {what} uses the JSONPath query language"),
                         help: Some("set `\"QueryLanguage\": \"JSONata\"` on the state or the state machine, or use the JSONPath fields".into()),
                     };
-                }
-                _ => {
-                    let types = types_with(field);
-                    let list = match types.as_slice() {
-                        [] => String::new(),
-                        [one] => format!("; it belongs to {one} states"),
-                        [init @ .., last] => {
-                            format!("; it belongs to {} and {last} states", init.join(", "))
-                        }
-                    };
-                    return Explained {
-                        text: format!("{what} cannot have the field `{field}`{list}"),
-                        help: None,
-                    };
-                }
+            }
+            _ => {
+                let types = types_with(field);
+                let list = match types.as_slice() {
+                    [] => String::new(),
+                    [one] => format!("; it belongs to {one} states"),
+                    [init @ .., last] => {
+                        format!("; it belongs to {} and {last} states", init.join(", "))
+                    }
+                };
+                return Explained {
+                    text: format!("{what} cannot have the field `{field}`{list}"),
+                    help: None,
+                };
             }
         }
     }

@@ -315,14 +315,14 @@ impl Reader<'_> {
         };
         self.no_duplicate_keys(members, path);
         self.only_fields(members, path, "`ItemReader`", fields::ITEM_READER, None);
-        if let Some(r) = self.required(v, "Resource", path) {
-            if r.as_str().is_none() {
-                self.type_error(
-                    r,
-                    &join(path, "Resource"),
-                    "a string such as \"arn:aws:states:::s3:getObject\"",
-                );
-            }
+        if let Some(r) = self.required(v, "Resource", path)
+            && r.as_str().is_none()
+        {
+            self.type_error(
+                r,
+                &join(path, "Resource"),
+                "a string such as \"arn:aws:states:::s3:getObject\"",
+            );
         }
         if let Some(p) = v.get("Parameters") {
             self.template(p, &join(path, "Parameters"));

@@ -128,15 +128,15 @@ impl Reader<'_> {
         if let Some(&i) = index.get(name) {
             return i;
         }
-        if let Some(&other) = self.all_names.get(name) {
-            if other != key {
-                self.diags.error(
+        if let Some(&other) = self.all_names.get(name)
+            && other != key
+        {
+            self.diags.error(
                     span,
                     path,
                     format!("`{name}` is a state of another scope; a transition cannot leave or enter a Parallel branch or a Map processor"),
                 );
-                return MISSING;
-            }
+            return MISSING;
         }
         let message = format!("no state named `{name}` in this scope");
         if !self.diags.afford_hint(index.len()) {

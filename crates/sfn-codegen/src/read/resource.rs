@@ -76,10 +76,10 @@ fn arn_problem(text: &str) -> Option<String> {
         ));
     }
     let (service, resource) = (parts[2], parts[5]);
-    if service == "lambda" {
-        if let Some(function) = resource.strip_prefix("function:") {
-            return lambda_problem(text, function);
-        }
+    if service == "lambda"
+        && let Some(function) = resource.strip_prefix("function:")
+    {
+        return lambda_problem(text, function);
     }
     if resource.is_empty() {
         return Some(format!(

@@ -412,23 +412,25 @@ impl Reader<'_> {
         };
         if pattern == IntegrationPattern::WaitForTaskToken
             && self.options.workflow_type == crate::WorkflowType::Express
+            && let Some(r) = resource_json
         {
-            if let Some(r) = resource_json {
-                self.diags.error(r.span, &join(path, "Resource"), "Express state machines do not support the `.waitForTaskToken` integration pattern");
-            }
+            self.diags.error(
+                r.span,
+                &join(path, "Resource"),
+                "Express state machines do not support the `.waitForTaskToken` integration pattern",
+            );
         }
         if matches!(
             pattern,
             IntegrationPattern::Sync | IntegrationPattern::Sync2
         ) && self.options.workflow_type == crate::WorkflowType::Express
+            && let Some(r) = resource_json
         {
-            if let Some(r) = resource_json {
-                self.diags.error(
-                    r.span,
-                    &join(path, "Resource"),
-                    "Express state machines do not support the `.sync` integration pattern",
-                );
-            }
+            self.diags.error(
+                r.span,
+                &join(path, "Resource"),
+                "Express state machines do not support the `.sync` integration pattern",
+            );
         }
 
         let timeout =
@@ -441,15 +443,15 @@ impl Reader<'_> {
             "HeartbeatSecondsPath",
             1,
         );
-        if let (Some(Dynamic::Static(t)), Some(Dynamic::Static(h))) = (&timeout, &heartbeat) {
-            if h >= t {
-                let span = v.get("HeartbeatSeconds").map_or(v.span, |h| h.span);
-                self.diags.error(
-                    span,
-                    &join(path, "HeartbeatSeconds"),
-                    format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
-                );
-            }
+        if let (Some(Dynamic::Static(t)), Some(Dynamic::Static(h))) = (&timeout, &heartbeat)
+            && h >= t
+        {
+            let span = v.get("HeartbeatSeconds").map_or(v.span, |h| h.span);
+            self.diags.error(
+                span,
+                &join(path, "HeartbeatSeconds"),
+                format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
+            );
         }
         let credentials = if has("Credentials") {
             let c = &v["Credentials"];

@@ -209,15 +209,14 @@ fn expression<'t>(
 /// one tree level per link) is safe on a small stack.
 fn references(e: &Expr, out: &mut Vec<&'static str>) {
     e.walk(|e| {
-        if let ExprKind::Path(p) = &e.kind {
-            if let [first, second, ..] = p.steps.as_slice() {
-                if matches!(&first.kind, ExprKind::Variable(v) if v == "states") {
-                    match &second.kind {
-                        ExprKind::Name(n) if n == "result" => out.push("result"),
-                        ExprKind::Name(n) if n == "errorOutput" => out.push("errorOutput"),
-                        _ => {}
-                    }
-                }
+        if let ExprKind::Path(p) = &e.kind
+            && let [first, second, ..] = p.steps.as_slice()
+            && matches!(&first.kind, ExprKind::Variable(v) if v == "states")
+        {
+            match &second.kind {
+                ExprKind::Name(n) if n == "result" => out.push("result"),
+                ExprKind::Name(n) if n == "errorOutput" => out.push("errorOutput"),
+                _ => {}
             }
         }
     });

@@ -695,11 +695,11 @@ fn class_end(chars: &[(usize, char)], open: usize) -> Option<Result<usize, (usiz
         if at(j) == Some('-') && at(j + 1).is_some_and(|c| c != ']') {
             let (high, next) = atom(j + 1);
             j = next;
-            if let (ClassAtom::Char(lo), ClassAtom::Char(hi)) = (low, high) {
-                if lo > hi {
-                    let offset = chars.get(range_start).map_or(0, |&(o, _)| o);
-                    return Some(Err((offset, "range out of order in character class")));
-                }
+            if let (ClassAtom::Char(lo), ClassAtom::Char(hi)) = (low, high)
+                && lo > hi
+            {
+                let offset = chars.get(range_start).map_or(0, |&(o, _)| o);
+                return Some(Err((offset, "range out of order in character class")));
             }
         }
     }

@@ -672,15 +672,15 @@ impl Processor {
         if path.steps[checked..].iter().any(|s| s.ann.keep_array) {
             path.keep_singleton_array = true;
         }
-        if let Some(first) = path.steps.first_mut() {
-            if matches!(first.kind, ExprKind::Array(_)) {
-                first.ann.cons_array = true;
-            }
+        if let Some(first) = path.steps.first_mut()
+            && matches!(first.kind, ExprKind::Array(_))
+        {
+            first.ann.cons_array = true;
         }
-        if let Some(last) = path.steps.last_mut() {
-            if matches!(last.kind, ExprKind::Array(_)) {
-                last.ann.cons_array = true;
-            }
+        if let Some(last) = path.steps.last_mut()
+            && matches!(last.kind, ExprKind::Array(_))
+        {
+            last.ann.cons_array = true;
         }
         self.resolve_ancestry(&mut path, &mut seeking, &last_step_seeking)?;
         let checked_steps = path.steps.len();

@@ -142,7 +142,7 @@ fn time_to_yield() -> bool {
         t.set(n);
         n
     });
-    if ticks % CLOCK_INTERVAL != 0 {
+    if !ticks.is_multiple_of(CLOCK_INTERVAL) {
         return false;
     }
     slice_over()
@@ -266,10 +266,10 @@ impl Control {
     /// The error of the [`Ending`], once the execution is ending.
     pub async fn pause(&self) -> Result<(), StatesError> {
         tokio::task::yield_now().await;
-        if let Some((started, timeout)) = self.0.wall.get() {
-            if started.elapsed() >= *timeout {
-                self.end(Ending::TimedOut);
-            }
+        if let Some((started, timeout)) = self.0.wall.get()
+            && started.elapsed() >= *timeout
+        {
+            self.end(Ending::TimedOut);
         }
         self.check()
     }

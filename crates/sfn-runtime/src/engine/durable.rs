@@ -140,6 +140,9 @@ pub(crate) struct ScopeRow {
     /// The last `Entered` event the scope recorded, and its time (ms).
     entered_event: u64,
     entered_time: Option<i64>,
+    /// Whether the scope has ended with its output (a redrive does not run
+    /// it again).
+    done: bool,
 }
 
 impl ScopeState {
@@ -165,6 +168,7 @@ impl ScopeRow {
             "prev_name": self.prev_name,
             "entered_event": self.entered_event,
             "entered_time": self.entered_time,
+            "done": self.done,
         })
         .to_string()
     }
@@ -199,6 +203,7 @@ impl ScopeRow {
                 .map(str::to_owned),
             entered_event: int("entered_event"),
             entered_time: v.get("entered_time").and_then(Value::as_i64),
+            done: v.get("done").and_then(Value::as_bool).unwrap_or(false),
         })
     }
 }
@@ -569,17 +574,20 @@ impl ScopeLog {
         Some(row)
     }
 
+    /// Marks the scope ended with its output, in the next commit.
+    pub(crate) fn mark_done(&self) {
+        let mut pending = lock(&self.run.pending);
+        let mut state = lock(&self.state);
+        state.row.done = true;
+        pending.scopes.insert(self.key.clone(), state.row_json());
+    }
+
     /// The entered event id and time of the state being resumed, when its
     /// `Entered` event is in the store.
     pub(crate) fn entered_in_store(&self) -> Option<(u64, Option<i64>)> {
         let state = lock(&self.state);
         (state.row.seq <= state.skip && state.row.entered_event != 0)
             .then_some((state.row.entered_event, state.row.entered_time))
-    }
-
-    /// The scope key.
-    pub(crate) fn key(&self) -> &str {
-        &self.key
     }
 
     /// The run.
@@ -684,13 +692,54 @@ impl Execution {
         let entry = run.journaled(key)?;
         outcome_from_json(&entry)
     }
+}
 
-    /// Journals the outcome of the task call at `key`.
-    pub(crate) fn journal_outcome(&self, key: String, outcome: &Result<Value, StatesError>) {
-        if let Some(scope) = self.recorder.scope_log() {
-            scope.run().journal(key, outcome_to_json(outcome));
+/// What a redrive writes (AWS's `RedriveExecution`): the scope rows to run
+/// again and the journal keys to forget, from the rows and journal of a
+/// failed execution.
+///
+/// A scope that ended with its output (a finished Map item or Parallel
+/// branch) is left as it is: it replays from its row and journal without
+/// running anything. Every other scope runs its state again from its
+/// snapshot: its events from there on are recorded anew (the `Exited`
+/// event of the state before it is in the history already), and the
+/// failed task outcomes under it are forgotten, so that its tasks are
+/// called again.
+pub(crate) fn redrive_plan(
+    scopes: &[(String, String)],
+    journal: &[(String, String)],
+) -> (Vec<(String, String)>, Vec<String>) {
+    let mut done = Vec::new();
+    let mut reset = Vec::new();
+    for (key, text) in scopes {
+        let Some(mut row) = ScopeRow::from_json(text) else {
+            continue;
+        };
+        if row.done {
+            done.push(key.clone());
+            continue;
         }
+        row.seq = if row.state.is_some() { row.seq_at } else { 0 };
+        row.prev_event = 0;
+        reset.push((key.clone(), row.to_json(row.seq)));
     }
+    let under_done = |key: &str| {
+        done.iter().any(|scope| {
+            key.strip_prefix(scope.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    let forget = journal
+        .iter()
+        .filter(|(key, text)| {
+            let failed = serde_json::from_str::<Value>(text)
+                .ok()
+                .is_some_and(|v| v.get("error").is_some());
+            failed && !under_done(key)
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    (reset, forget)
 }
 
 /// A task outcome as kept in the journal.

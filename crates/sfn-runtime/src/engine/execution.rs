@@ -451,6 +451,9 @@ impl Execution {
         match outcome {
             Ok(output) => {
                 self.exit_state(&output);
+                if let Some(log) = self.recorder.scope_log() {
+                    log.mark_done();
+                }
                 Ok(output)
             }
             Err(error) => Err(self.at_state(error)),
@@ -694,8 +697,9 @@ impl Execution {
         observe::entered(&self.settings.logging, &self.state_span, state_name);
         if let Some(observer) = &self.settings.on_state_entered {
             // Not once the execution is stopped: its states are no longer
-            // run (the checkpoint before the state fails).
-            if !self.control().is_ending() {
+            // run (the checkpoint before the state fails); nor for a state
+            // that a durable execution had entered before a restart.
+            if !self.control().is_ending() && stored.is_none() {
                 (observer.0)(state_name);
             }
         }

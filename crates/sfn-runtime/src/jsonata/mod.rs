@@ -176,12 +176,11 @@ fn collect_regexes(
     out: &mut HashMap<RegexLiteral, std::sync::Arc<stdlib::regex::JsRegex>>,
 ) {
     expr.walk(|e| {
-        if let sfn_lang::jsonata::ExprKind::Regex(lit) = &e.kind {
-            if !out.contains_key(lit) {
-                if let Ok(r) = compile_regex(lit) {
-                    out.insert(lit.clone(), std::sync::Arc::new(r));
-                }
-            }
+        if let sfn_lang::jsonata::ExprKind::Regex(lit) = &e.kind
+            && !out.contains_key(lit)
+            && let Ok(r) = compile_regex(lit)
+        {
+            out.insert(lit.clone(), std::sync::Arc::new(r));
         }
     });
 }

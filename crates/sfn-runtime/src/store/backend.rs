@@ -177,7 +177,7 @@ pub(crate) enum Answered {
     /// No execution waits on that token (unknown, or its execution ended).
     Unknown,
     /// The token was answered before.
-    AlreadyAnswered,
+    Repeated,
 }
 
 /// What stopping an execution from outside did.

@@ -693,7 +693,7 @@ pub(crate) async fn answers_and_tokens(harness: &dyn Harness) {
     );
     assert_eq!(
         answer("t1", r#"{"ok":2}"#, 51).await.unwrap(),
-        Answered::AlreadyAnswered
+        Answered::Repeated
     );
     assert_eq!(answer("t3", "{}", 52).await.unwrap(), Answered::Unknown);
     let expected = pairs(&[("t1", r#"{"ok":1}"#)]);

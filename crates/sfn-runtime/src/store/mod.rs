@@ -477,6 +477,51 @@ impl Store {
         }
     }
 
+    /// AWS's `RedriveExecution`: a `FAILED`, `TIMED_OUT` or `ABORTED`
+    /// execution runs again from where it failed: every scope that had not
+    /// ended runs its state again (failed tasks are called again), while
+    /// finished Map items and Parallel branches are not run again. The
+    /// execution becomes `RUNNING` with `redrive_count` one more and an
+    /// `ExecutionRedriven` event; a worker (`serve`) continues it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ExecutionDoesNotExist`],
+    /// [`StoreError::ExecutionNotRedrivable`], or the database's error.
+    pub async fn redrive(&self, name: &str) -> Result<(), StoreError> {
+        let loaded = self
+            .backend()
+            .load(name.to_owned())
+            .await?
+            .ok_or_else(|| StoreError::ExecutionDoesNotExist(name.to_owned()))?;
+        let status = loaded.description.status;
+        if !matches!(
+            status,
+            ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
+        ) {
+            return Err(StoreError::ExecutionNotRedrivable(name.to_owned(), status));
+        }
+        let (scopes, forget) =
+            crate::engine::durable::redrive_plan(&loaded.scopes, &loaded.journal);
+        let now = millis(SystemTime::now());
+        let event = backend::StoredEvent {
+            id: loaded.last_event_id + 1,
+            timestamp: now,
+            event_type: "ExecutionRedriven".into(),
+            details: serde_json::json!({ "redriveCount": loaded.description.redrive_count + 1 })
+                .to_string(),
+        };
+        if !self
+            .backend()
+            .redrive(name.to_owned(), now, vec![event], scopes, forget)
+            .await?
+        {
+            return Err(StoreError::ExecutionNotRedrivable(name.to_owned(), status));
+        }
+        self.notify_parked();
+        Ok(())
+    }
+
     /// AWS's `SendTaskSuccess`, from any process: the execution waiting on
     /// `token` continues with `output` as the task's result.
     ///
@@ -522,7 +567,7 @@ impl Store {
                 self.notify_parked();
                 Ok(())
             }
-            backend::Answered::Unknown | backend::Answered::AlreadyAnswered => {
+            backend::Answered::Unknown | backend::Answered::Repeated => {
                 Err(StoreError::TaskDoesNotExist(token.to_owned()))
             }
         }

@@ -1233,7 +1233,7 @@ impl<E: Engine> SqlBackend<E> {
             )
             .await?;
         if answered == 0 {
-            return Ok(Answered::AlreadyAnswered);
+            return Ok(Answered::Repeated);
         }
         session
             .execute(

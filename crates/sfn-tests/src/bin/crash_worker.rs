@@ -60,7 +60,7 @@ fn handler(
             let new = apply(&effects, &key);
             let state_path = key.rsplit_once('#').map_or(key.as_str(), |(p, _)| p);
             let retried = matches!(function, "Prepare" | "Work");
-            if retried && ctx.retry_count() == 0 && hash(state_path) % 4 == 0 {
+            if retried && ctx.retry_count() == 0 && hash(state_path).is_multiple_of(4) {
                 return Err(TaskError::new("Flaky", format!("{function} failed once")));
             }
             let _ = new;
@@ -155,10 +155,10 @@ async fn main() {
     loop {
         let mut ended = 0;
         for i in 0..count {
-            if let Ok(d) = store.describe(&format!("exec-{i}")).await {
-                if d.status != ExecutionStatus::Running {
-                    ended += 1;
-                }
+            if let Ok(d) = store.describe(&format!("exec-{i}")).await
+                && d.status != ExecutionStatus::Running
+            {
+                ended += 1;
             }
         }
         if ended == count {

@@ -422,26 +422,26 @@ impl<'p> Evaluator<'p> {
         for p in &expr.ann.predicates {
             result = self.filter(p, result, env)?;
         }
-        if !matches!(expr.kind, ExprKind::Path(_)) {
-            if let Some(group) = &expr.ann.group {
-                result = self.group(
-                    &group.pairs,
-                    group.span.start,
-                    path::GroupInput::Value(result),
-                    env,
-                )?;
-            }
+        if !matches!(expr.kind, ExprKind::Path(_))
+            && let Some(group) = &expr.ann.group
+        {
+            result = self.group(
+                &group.pairs,
+                group.span.start,
+                path::GroupInput::Value(result),
+                env,
+            )?;
         }
-        if let Value::Array(a) = &mut result {
-            if a.sequence {
-                if expr.ann.keep_array && !a.keep_singleton {
-                    Rc::make_mut(a).keep_singleton = true;
-                }
-                match a.items.len() {
-                    0 => result = Value::Undefined,
-                    1 if !a.keep_singleton => result = a.items[0].clone(),
-                    _ => {}
-                }
+        if let Value::Array(a) = &mut result
+            && a.sequence
+        {
+            if expr.ann.keep_array && !a.keep_singleton {
+                Rc::make_mut(a).keep_singleton = true;
+            }
+            match a.items.len() {
+                0 => result = Value::Undefined,
+                1 if !a.keep_singleton => result = a.items[0].clone(),
+                _ => {}
             }
         }
         Ok(Stream::Value(result))

@@ -373,10 +373,12 @@ impl Evaluator<'_> {
                 ExprKind::Apply { rhs, .. } => self.apply_with(value, rhs, input, env, pos)?,
                 _ => self.eval(link, input, env)?,
             };
-            if let Value::Array(a) = &value {
-                if a.sequence && a.items.len() <= 1 && !a.keep_singleton {
-                    value = a.items.first().cloned().unwrap_or_default();
-                }
+            if let Value::Array(a) = &value
+                && a.sequence
+                && a.items.len() <= 1
+                && !a.keep_singleton
+            {
+                value = a.items.first().cloned().unwrap_or_default();
             }
         }
         Ok(value)

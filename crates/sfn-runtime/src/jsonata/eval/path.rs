@@ -254,10 +254,11 @@ impl Evaluator<'_> {
             result = Value::sequence(tuples.into_iter().map(|t| t.at).collect());
         }
         if path.keep_singleton_array {
-            if let Value::Array(a) = &result {
-                if a.cons && !a.sequence {
-                    result = Value::sequence(vec![result.clone()]);
-                }
+            if let Value::Array(a) = &result
+                && a.cons
+                && !a.sequence
+            {
+                result = Value::sequence(vec![result.clone()]);
             }
             if let Value::Array(a) = &mut result {
                 Rc::make_mut(a).keep_singleton = true;
@@ -311,12 +312,12 @@ impl Evaluator<'_> {
                 results.push(res);
             }
         }
-        if last && results.len() == 1 {
-            if let Some(Value::Array(a)) = results.first() {
-                if !a.sequence {
-                    return Ok(results.swap_remove(0));
-                }
-            }
+        if last
+            && results.len() == 1
+            && let Some(Value::Array(a)) = results.first()
+            && !a.sequence
+        {
+            return Ok(results.swap_remove(0));
         }
         let mut out = Vec::with_capacity(results.len());
         for res in results {

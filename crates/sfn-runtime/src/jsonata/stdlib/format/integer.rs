@@ -234,7 +234,7 @@ pub(crate) fn apply_grouping(digits: &str, grouping: &Grouping) -> String {
     let push_at = |out: &mut String, from_right: usize, first: bool| match grouping {
         Grouping::None => {}
         Grouping::Regular { every, sep } => {
-            if !first && *every > 0 && from_right % every == 0 {
+            if !first && *every > 0 && from_right.is_multiple_of(*every) {
                 out.push(*sep);
             }
         }
