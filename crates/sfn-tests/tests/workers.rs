@@ -1,0 +1,179 @@
+//! Several worker processes on one PostgreSQL store: three processes of
+//! `src/bin/crash_worker.rs` share 20 executions (the crash test's
+//! workflow); one of them is killed with SIGKILL now and then and started
+//! again. Leases are short (1.5 s), so a dead worker's executions are taken
+//! over by the others. Every execution ends exactly once, with the output
+//! of an uninterrupted run, and its history has the same events (no
+//! transition twice, none missing, ids 1..n).
+//!
+//! Needs a PostgreSQL server: its URL in `SFN_TEST_POSTGRES_URL` (`.ci/run`
+//! starts one). Without it the test prints one line and passes.
+
+#![cfg(unix)]
+#![deny(warnings)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sfn_runtime::{ExecutionStatus, Store};
+use sqlx::Connection;
+
+const COUNT: usize = 20;
+const WORKERS: usize = 3;
+
+fn worker(url: &str, effects: &Path, lease_ms: u64) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_crash_worker"))
+        .arg(url)
+        .arg(effects)
+        .arg(COUNT.to_string())
+        .arg("--lease-ms")
+        .arg(lease_ms.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("a worker starts")
+}
+
+/// A fresh database on the server of `url`; returns its URL.
+async fn fresh_database(url: &str, name: &str) -> String {
+    let mut admin = sqlx::PgConnection::connect(url)
+        .await
+        .expect("the server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test database");
+    let base = match url.rfind('/') {
+        Some(slash) if slash > url.find("://").map_or(0, |i| i + 2) => &url[..slash],
+        _ => url,
+    };
+    let query = url.find('?').map_or("", |q| &url[q..]);
+    format!("{base}/{name}{query}")
+}
+
+async fn drop_database(url: &str, name: &str) {
+    if let Ok(mut admin) = sqlx::PgConnection::connect(url).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await;
+    }
+}
+
+type Events = Vec<(String, String)>;
+
+async fn outcomes(store: &Store) -> BTreeMap<String, (Value, Events)> {
+    let mut out = BTreeMap::new();
+    for i in 0..COUNT {
+        let name = format!("exec-{i}");
+        let d = store.describe(&name).await.unwrap();
+        assert_eq!(d.status, ExecutionStatus::Succeeded, "{name}: {d:?}");
+        let history = store.history(&name).await.unwrap();
+        let list = history["events"].as_array().unwrap();
+        let ids: Vec<u64> = list.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+        assert_eq!(
+            ids,
+            (1..=list.len() as u64).collect::<Vec<_>>(),
+            "{name}: ids 1..n"
+        );
+        let ends = list
+            .iter()
+            .filter(|e| {
+                e["type"].as_str().unwrap().starts_with("Execution")
+                    && e["type"] != "ExecutionStarted"
+            })
+            .count();
+        assert_eq!(ends, 1, "{name} ends once");
+        let mut events: Events = list
+            .iter()
+            .map(|e| {
+                let state = e["stateEnteredEventDetails"]["name"]
+                    .as_str()
+                    .or_else(|| e["stateExitedEventDetails"]["name"].as_str())
+                    .unwrap_or_default();
+                (e["type"].as_str().unwrap().to_owned(), state.to_owned())
+            })
+            .collect();
+        events.sort();
+        out.insert(name, (d.output.unwrap(), events));
+    }
+    out
+}
+
+#[test]
+fn three_workers_share_the_executions_and_survive_kills() {
+    let Ok(url) = std::env::var("SFN_TEST_POSTGRES_URL") else {
+        println!("SFN_TEST_POSTGRES_URL is not set: the PostgreSQL worker test is skipped");
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // The uninterrupted run, on SQLite, one worker.
+    let reference_effects = dir.path().join("reference");
+    std::fs::create_dir(&reference_effects).unwrap();
+    let reference_db = dir.path().join("reference.db");
+    let mut reference = worker(
+        &format!("sqlite:{}", reference_db.display()),
+        &reference_effects,
+        30_000,
+    );
+    assert!(reference.wait().unwrap().success());
+
+    let database = format!("sfn_workers_{}", std::process::id());
+    let store_url = runtime.block_on(fresh_database(&url, &database));
+    let effects = dir.path().join("effects");
+    std::fs::create_dir(&effects).unwrap();
+    let mut workers: Vec<Child> = (0..WORKERS)
+        .map(|_| worker(&store_url, &effects, 1500))
+        .collect();
+    let start = Instant::now();
+    let mut kills = 0;
+    let mut next_kill = Instant::now() + Duration::from_millis(700);
+    let mut finished = 0;
+    while finished < WORKERS {
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "the workers end"
+        );
+        finished = 0;
+        for child in &mut workers {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "a worker failed: {status}");
+                finished += 1;
+            }
+        }
+        if finished == 0 && Instant::now() >= next_kill && kills < 8 {
+            let victim = kills % WORKERS;
+            workers[victim].kill().expect("SIGKILL");
+            workers[victim].wait().unwrap();
+            workers[victim] = worker(&store_url, &effects, 1500);
+            kills += 1;
+            next_kill = Instant::now() + Duration::from_millis(900);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    println!(
+        "workers test: {WORKERS} workers on PostgreSQL, {kills} kills (SIGKILL), {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    assert!(kills >= 3, "the test killed workers ({kills})");
+
+    let expected =
+        runtime.block_on(async { outcomes(&Store::sqlite(&reference_db).await.unwrap()).await });
+    let got =
+        runtime.block_on(async { outcomes(&Store::postgres(&store_url).await.unwrap()).await });
+    for (name, (output, events)) in &expected {
+        assert_eq!(
+            &got[name].0, output,
+            "{name}: the output of the uninterrupted run"
+        );
+        assert_eq!(&got[name].1, events, "{name}: the same history events");
+    }
+    runtime.block_on(drop_database(&url, &database));
+}
