@@ -1,9 +1,11 @@
 //! The `sfn` command: check Amazon States Language workflows, print the
-//! Rust code generated for them, and draw them.
+//! Rust code generated for them, draw them, and read the executions of a
+//! durable store.
 //!
 //! Each subcommand lives in its own module: [`check`] (`sfn check`, and
-//! the loading that the others share), `gen` (`sfn gen`) and [`graph`]
-//! (`sfn graph`, with one module per output format).
+//! the loading that the others share), `gen` (`sfn gen`), [`graph`]
+//! (`sfn graph`, with one module per output format) and [`store_cmds`]
+//! (`sfn executions` and `sfn history`).
 
 #![forbid(unsafe_code)]
 
@@ -11,6 +13,7 @@ mod check;
 mod r#gen;
 mod graph;
 mod output;
+mod store_cmds;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use sfn_codegen::{Options, WorkflowType};
@@ -81,6 +84,40 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
     },
+    /// List the executions of a durable store, newest first (AWS's
+    /// ListExecutions): a table of NAME, STATUS, STATE MACHINE, STARTED,
+    /// STOPPED (and ERROR when one has failed), or JSON with `--json`.
+    /// Exit 0 listed, 2 the store cannot be opened or read.
+    Executions {
+        /// The store: `sqlite:PATH`, a SQLite file path, or
+        /// `postgres://...`.
+        #[arg(long, value_name = "URL")]
+        store: String,
+        /// Only the executions with this status.
+        #[arg(long, value_enum, ignore_case = true)]
+        status: Option<store_cmds::Status>,
+        /// Only the executions of this state machine.
+        #[arg(long = "state-machine", value_name = "NAME")]
+        state_machine: Option<String>,
+        /// At most N executions, the newest (default: all).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max: Option<u64>,
+        /// Print ListExecutions-like JSON (`{"executions": [...]}`) instead
+        /// of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the history of an execution of a durable store (AWS's
+    /// GetExecutionHistory JSON, what `sfn graph --history` reads). Exit 0
+    /// printed, 1 no such execution, 2 the store cannot be opened or read.
+    History {
+        /// The store: `sqlite:PATH`, a SQLite file path, or
+        /// `postgres://...`.
+        #[arg(long, value_name = "URL")]
+        store: String,
+        /// The execution's name.
+        name: String,
+    },
 }
 
 /// The notes printed after `sfn graph --help`.
@@ -142,6 +179,20 @@ fn main() -> ExitCode {
             options: kind.options(),
             output: output.as_deref(),
         }),
+        Command::Executions {
+            store,
+            status,
+            state_machine,
+            max,
+            json,
+        } => store_cmds::executions(&store_cmds::ListRequest {
+            store: &store,
+            status,
+            state_machine: state_machine.as_deref(),
+            max: max.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            json,
+        }),
+        Command::History { store, name } => store_cmds::history(&store, &name),
     };
     ExitCode::from(code)
 }
