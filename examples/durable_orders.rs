@@ -204,11 +204,11 @@ fn runtime() -> tokio::runtime::Runtime {
 #[cfg_attr(test, allow(dead_code))]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, db] = args.as_slice() {
-        if flag == "--first-run" {
-            runtime().block_on(first_run(Path::new(db)));
-            return;
-        }
+    if let [_, flag, db] = args.as_slice()
+        && flag == "--first-run"
+    {
+        runtime().block_on(first_run(Path::new(db)));
+        return;
     }
     let dir = std::env::temp_dir().join(format!("sfn-durable-orders-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a folder for the store");

@@ -284,16 +284,25 @@ impl ExecutionHandle {
             outcome,
             durable: Some((store.clone(), run)),
         });
+        let Some(local) = local else {
+            // Nothing runs here: `result` asks the store.
+            shared.finished.send_replace(true);
+            return ExecutionHandle { name, id, shared };
+        };
         let ended = Arc::clone(&shared);
         let finished = Finished(Arc::clone(&shared));
         let watched = name.clone();
         let task = tokio::spawn(async move {
             let _finished = finished;
-            if let Some(local) = local {
-                local.await;
+            local.await;
+            // Ended here: its outcome is known now. Parked or unloaded:
+            // `result` waits for it in the store; nothing is held here.
+            if let Ok(d) = store.describe(&watched).await
+                && d.status != ExecutionStatus::Running
+            {
+                let (status, outcome) = described_outcome(d);
+                ended.end(status, outcome);
             }
-            let (status, outcome) = wait_in_store(&store, &watched).await;
-            ended.end(status, outcome);
         });
         {
             let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -338,6 +347,15 @@ impl ExecutionHandle {
     ///
     /// The execution's error, as [`ExecutionError`].
     pub async fn result(&self) -> Result<Value, ExecutionError> {
+        if let Some((store, _)) = &self.shared.durable {
+            // A durable execution: what runs here first, then the store.
+            let mut finished = self.shared.finished.subscribe();
+            let _ = finished.wait_for(|done| *done).await;
+            if self.shared.outcome.borrow().is_none() {
+                let (status, outcome) = wait_in_store(store, &self.name).await;
+                self.shared.end(status, outcome);
+            }
+        }
         let mut outcome = self.shared.outcome.subscribe();
         let ended = match outcome.wait_for(Option::is_some).await {
             Ok(outcome) => outcome.clone().unwrap_or_else(unreachable_outcome),
@@ -364,6 +382,18 @@ impl ExecutionHandle {
     }
 }
 
+/// The status and outcome of an ended execution, from its description.
+fn described_outcome(d: crate::store::ExecutionDescription) -> (ExecutionStatus, Outcome) {
+    let outcome = match d.status {
+        ExecutionStatus::Succeeded => Ok(d.output.unwrap_or(Value::Null)),
+        _ => Err(ExecutionError {
+            error: d.error.unwrap_or_default(),
+            cause: d.cause,
+        }),
+    };
+    (d.status, outcome)
+}
+
 /// Waits until the store says the execution `name` has ended: its status
 /// and outcome. Looks again whenever an execution of the store parks or
 /// ends in this process, and every half second (it may end in another).
@@ -371,16 +401,7 @@ async fn wait_in_store(store: &Store, name: &str) -> (ExecutionStatus, Outcome) 
     let mut changes = store.changes();
     loop {
         match store.describe(name).await {
-            Ok(d) if d.status != ExecutionStatus::Running => {
-                let outcome = match d.status {
-                    ExecutionStatus::Succeeded => Ok(d.output.unwrap_or(Value::Null)),
-                    _ => Err(ExecutionError {
-                        error: d.error.unwrap_or_default(),
-                        cause: d.cause,
-                    }),
-                };
-                return (d.status, outcome);
-            }
+            Ok(d) if d.status != ExecutionStatus::Running => return described_outcome(d),
             Ok(_) => {}
             Err(StoreError::ExecutionDoesNotExist(_)) => {
                 return (

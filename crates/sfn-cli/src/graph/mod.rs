@@ -331,12 +331,12 @@ impl Graph {
     pub fn apply(&mut self, visits: &history::Visits) -> Vec<String> {
         let mut found: BTreeMap<&str, bool> = visits.names().map(|n| (n, false)).collect();
         for node in &mut self.nodes {
-            if let NodeKind::State(_) = node.kind {
-                if let Some(status) = visits.status(&node.name) {
-                    node.status = Some(status);
-                    if let Some(seen) = found.get_mut(node.name.as_str()) {
-                        *seen = true;
-                    }
+            if let NodeKind::State(_) = node.kind
+                && let Some(status) = visits.status(&node.name)
+            {
+                node.status = Some(status);
+                if let Some(seen) = found.get_mut(node.name.as_str()) {
+                    *seen = true;
                 }
             }
         }

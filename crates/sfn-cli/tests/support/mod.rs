@@ -344,10 +344,11 @@ pub fn read_dot(text: &str) -> Result<Drawn, String> {
                         attrs.get("shape").copied().unwrap_or_default().to_owned(),
                     );
                     drawn.parents.insert(id.clone(), stack.clone());
-                    if let Some(fill) = attrs.get("fillcolor") {
-                        if id != "Start" && id != "End" {
-                            drawn.colours.insert(id, (*fill).to_owned());
-                        }
+                    if let Some(fill) = attrs.get("fillcolor")
+                        && id != "Start"
+                        && id != "End"
+                    {
+                        drawn.colours.insert(id, (*fill).to_owned());
                     }
                 }
                 ast::Stmt::Edge(edge) => {
