@@ -85,4 +85,6 @@ pub mod guide {
     pub mod jsonata {}
     #[doc = include_str!("../../../docs/stopping.md")]
     pub mod stopping {}
+    #[doc = include_str!("../../../docs/durable.md")]
+    pub mod durable {}
 }
