@@ -605,6 +605,57 @@ async fn a_task_token_is_answered_through_another_store_handle() {
     ));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn task_tokens_of_another_machine_on_the_store_answer_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let token: Arc<Mutex<Option<String>>> = Arc::default();
+    let seen = Arc::clone(&token);
+    let resources = Resources::new().handler(
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        move |input: Value, _ctx: TaskContext| {
+            let seen = Arc::clone(&seen);
+            async move {
+                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
+                Ok::<_, TaskError>(json!({"MessageId": "m-2"}))
+            }
+        },
+    );
+    let machine =
+        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
+    let handle = machine
+        .start_named("approve-2", json!({"amount": 20}))
+        .await
+        .unwrap();
+    until(|| token.lock().unwrap().is_some()).await;
+    let token = token.lock().unwrap().clone().unwrap();
+    // Another machine, on its own handle of the store (as another process
+    // would have), answers with its `TaskTokens`: the token is not one of
+    // its own tasks, so the answer goes through the store.
+    let other = Store::sqlite(db(&dir)).await.unwrap();
+    let tokens = sfn_runtime::TaskTokens::new();
+    let _approver = approval::StateMachine::from_resources(Resources::new())
+        .with_settings(Settings {
+            task_tokens: tokens.clone(),
+            ..Settings::default()
+        })
+        .with_store(other);
+    tokens
+        .send_task_failure(&token, "Rejected", "too expensive")
+        .unwrap();
+    let error = handle.result().await.unwrap_err();
+    assert_eq!(
+        (error.error.as_str(), error.cause.as_deref()),
+        ("Rejected", Some("too expensive"))
+    );
+    // Without a store, an unknown token is an error at once.
+    assert!(
+        sfn_runtime::TaskTokens::new()
+            .send_task_success(&token, json!(1))
+            .is_err()
+    );
+}
+
 #[tokio::test]
 async fn a_file_that_is_not_a_store_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();

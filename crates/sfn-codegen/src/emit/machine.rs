@@ -371,6 +371,7 @@ fn state_machine(
             /// process, and `serve` continues them.
             pub fn with_store(mut self, store: #rt::Store) -> Self {
                 let mut settings = (*self.settings).clone();
+                settings.task_tokens.attach_store(store.clone());
                 settings.store = ::core::option::Option::Some(store);
                 self.settings = ::std::sync::Arc::new(settings);
                 self

@@ -322,6 +322,7 @@ impl<T: Tasks> StateMachine<T> {
     /// process, and `serve` continues them.
     pub fn with_store(mut self, store: ::sfn_runtime::Store) -> Self {
         let mut settings = (*self.settings).clone();
+        settings.task_tokens.attach_store(store.clone());
         settings.store = ::core::option::Option::Some(store);
         self.settings = ::std::sync::Arc::new(settings);
         self

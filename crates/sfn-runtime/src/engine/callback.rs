@@ -96,6 +96,9 @@ use crate::task::{TaskContext, TaskError};
 #[derive(Clone, Default)]
 pub struct TaskTokens {
     waiting: Arc<Mutex<HashMap<String, Waiting>>>,
+    /// The durable store of the state machines that use these tokens (see
+    /// [`TaskTokens::attach_store`]).
+    store: Arc<Mutex<Option<crate::store::Store>>>,
 }
 
 /// A task waiting for its token's answer.
@@ -179,6 +182,14 @@ impl TaskTokens {
         self.lock().len()
     }
 
+    /// Sends the answers of tokens that no task of this process waits for
+    /// to `store`, where a durable execution of another process (or a
+    /// parked one) finds them. `StateMachine::with_store` does it for the
+    /// tokens of its settings.
+    pub fn attach_store(&self, store: crate::store::Store) {
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+    }
+
     fn answer(&self, token: &str, outcome: Result<Value, TaskError>) -> Result<(), TaskTokenError> {
         let waiting = self.lock().remove(token);
         match waiting {
@@ -187,8 +198,34 @@ impl TaskTokens {
                 .answer
                 .send(outcome)
                 .map_err(|_| TaskTokenError::TaskDoesNotExist(token.to_owned())),
-            None => Err(TaskTokenError::TaskDoesNotExist(token.to_owned())),
+            None => self.answer_in_store(token, outcome),
         }
+    }
+
+    /// A token of no task of this process: with a store attached, the
+    /// answer is written there in the background (this call cannot wait
+    /// for it: [`Store::send_task_success`](crate::Store::send_task_success)
+    /// does, and reports an unknown token).
+    fn answer_in_store(
+        &self,
+        token: &str,
+        outcome: Result<Value, TaskError>,
+    ) -> Result<(), TaskTokenError> {
+        let store = self.store.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let (Some(store), Ok(runtime)) = (store, tokio::runtime::Handle::try_current()) else {
+            return Err(TaskTokenError::TaskDoesNotExist(token.to_owned()));
+        };
+        let token = token.to_owned();
+        runtime.spawn(async move {
+            let _ = match outcome {
+                Ok(output) => store.send_task_success(&token, output).await,
+                Err(error) => {
+                    let cause = error.cause.unwrap_or_default();
+                    store.send_task_failure(&token, &error.error, &cause).await
+                }
+            };
+        });
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Waiting>> {
