@@ -17,9 +17,19 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use sfn_runtime::{ExecutionStatus, Store};
+use serde_json::{Value, json};
+use sfn_runtime::{ExecutionStatus, Resources, Store, TaskContext, TaskError};
 use sqlx::Connection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+sfn_runtime::asl!(mod hold, r#"{
+  "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Hold", "ResultPath": "$.held", "Next": "After"},
+    "After": {"Type": "Pass", "Result": "done", "ResultPath": "$.after", "End": true}
+  }
+}"#);
 
 const COUNT: usize = 20;
 const WORKERS: usize = 3;
@@ -176,4 +186,73 @@ fn three_workers_share_the_executions_and_survive_kills() {
         assert_eq!(&got[name].1, events, "{name}: the same history events");
     }
     runtime.block_on(drop_database(&url, &database));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_unloads_the_run_and_the_execution_continues() {
+    let Ok(url) = std::env::var("SFN_TEST_POSTGRES_URL") else {
+        println!("SFN_TEST_POSTGRES_URL is not set: the lost-connection test is skipped");
+        return;
+    };
+    let database = format!("sfn_lost_{}", std::process::id());
+    let store_url = fresh_database(&url, &database).await;
+    let store = Store::postgres(&store_url)
+        .await
+        .unwrap()
+        .with_lease(Duration::from_millis(800));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let release = Arc::new(tokio::sync::Notify::new());
+    let resources =
+        Resources::new().handler("arn:aws:lambda:us-east-1:123456789012:function:Hold", {
+            let (calls, release) = (Arc::clone(&calls), Arc::clone(&release));
+            move |_input: Value, _ctx: TaskContext| {
+                let (calls, release) = (Arc::clone(&calls), Arc::clone(&release));
+                async move {
+                    if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                        release.notified().await;
+                    }
+                    Ok::<_, TaskError>(json!("held"))
+                }
+            }
+        });
+    let machine = Arc::new(hold::StateMachine::from_resources(resources).with_store(store.clone()));
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    let handle = machine.start_named("lost-1", json!({})).await.unwrap();
+    while calls.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The server drops every connection of the store's database.
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+        .bind(&database)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    release.notify_one();
+    let output = tokio::time::timeout(Duration::from_secs(60), handle.result())
+        .await
+        .expect("the execution ends")
+        .unwrap();
+    assert_eq!(output, json!({"held": "held", "after": "done"}));
+    let history = store.history("lost-1").await.unwrap();
+    let events = history["events"].as_array().unwrap();
+    let ids: Vec<u64> = events.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=events.len() as u64).collect::<Vec<_>>());
+    let entered = |name: &str| {
+        events
+            .iter()
+            .filter(|e| e["stateEnteredEventDetails"]["name"] == name)
+            .count()
+    };
+    assert_eq!((entered("Hold"), entered("After")), (1, 1));
+    assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+    println!(
+        "lost-connection test: Hold called {} times",
+        calls.load(Ordering::SeqCst)
+    );
+    worker.abort();
+    drop_database(&url, &database).await;
 }
