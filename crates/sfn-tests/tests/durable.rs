@@ -738,3 +738,68 @@ async fn redrive_runs_the_failed_item_again_and_not_the_finished_ones() {
     ));
     worker.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handler_again() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::sqlite(db(&dir)).await.unwrap();
+    let token: Arc<Mutex<Option<String>>> = Arc::default();
+    let calls = Arc::new(Mutex::new(0));
+    let (seen, counted) = (Arc::clone(&token), Arc::clone(&calls));
+    let resources = Resources::new().handler(
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        move |input: Value, _ctx: TaskContext| {
+            let (seen, counted) = (Arc::clone(&seen), Arc::clone(&counted));
+            async move {
+                *counted.lock().unwrap() += 1;
+                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
+                Ok::<_, TaskError>(json!({"MessageId": "m-3"}))
+            }
+        },
+    );
+    let machine = Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let handle = machine.start_named("approve-3", json!({"amount": 30})).await.unwrap();
+    until(|| token.lock().unwrap().is_some()).await;
+    // Parked: no worker owns it, and it waits for a wake-up in the store.
+    let url = format!("sqlite:{}", db(&dir).display());
+    let mut sql = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mut parked = false;
+    for _ in 0..400 {
+        let (owner, wake_at): (Option<String>, Option<i64>) =
+            sqlx::query_as("SELECT owner, wake_at FROM executions WHERE name = 'approve-3'")
+                .fetch_one(&mut sql)
+                .await
+                .unwrap();
+        if owner.is_none() && wake_at.is_some() {
+            parked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(parked, "the execution parks while it waits for its token");
+    let token = token.lock().unwrap().clone().unwrap();
+    Store::sqlite(db(&dir))
+        .await
+        .unwrap()
+        .send_task_success(&token, json!({"approved": "later"}))
+        .await
+        .unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(30), handle.result())
+        .await
+        .expect("the answer wakes it")
+        .unwrap();
+    assert_eq!(output, json!({"amount": 30, "answer": {"approved": "later"}}));
+    assert_eq!(*calls.lock().unwrap(), 1, "the handler is not called again");
+    let history = store.history("approve-3").await.unwrap();
+    ids_are_contiguous(&history);
+    let types: Vec<&str> = history["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "TaskSubmitted").count(), 1);
+    assert_eq!(types.iter().filter(|t| **t == "TaskSucceeded").count(), 1);
+    worker.abort();
+}

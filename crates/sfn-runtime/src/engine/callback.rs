@@ -338,11 +338,45 @@ where
     let (journal_key, journaled) =
         super::task_call::journal_lookup(exec, state_name, ctx.retry_count());
     let durable = exec.recorder.scope_log().map(|log| Arc::clone(log.run()));
+    // A durable attempt whose handler returned before a restart is not
+    // called again: the token it handed out is the same, its answer may be
+    // in the store. Its timeout runs from the first call, and the top
+    // level parks while it waits (not with HeartbeatSeconds, whose
+    // heartbeats reach only the running process).
+    let mut timeout = timeout_seconds.map(Duration::from_secs);
+    let mut submitted: Option<String> = None;
+    let mut already_submitted = false;
+    let mut park = None;
+    if let (Some(run), Some(key)) = (&durable, &journal_key) {
+        let marker = format!("{key}/submitted");
+        already_submitted = run.journaled(&marker).is_some();
+        submitted = Some(marker);
+        if let Some(limit) = timeout {
+            let deadline_key = format!("{key}/deadline");
+            let now = exec.clock().now();
+            let deadline = match run.journaled(&deadline_key).and_then(|v| v.as_i64()) {
+                Some(ms) => crate::store::from_millis(ms),
+                None => {
+                    let deadline = now + limit;
+                    run.journal(deadline_key, Value::from(crate::store::millis(deadline)));
+                    deadline
+                }
+            };
+            timeout = Some(deadline.duration_since(now).unwrap_or_default());
+        }
+        if run.may_park() && exec.is_top_level() && heartbeat_seconds.is_none() {
+            let due = exec.clock().now() + timeout.unwrap_or(Duration::from_secs(100 * 365 * 86_400));
+            park = Some(due);
+        }
+    }
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     let recorder = super::task_call::started_events(exec, resource, true).journaled_as(journal_key);
     let started = match journaled {
         Some(_) => None,
-        None => Some(super::task_call::start_handler(exec, move || fut_fn(ctx))),
+        None if already_submitted => Some(None),
+        None => Some(Some(super::task_call::start_handler(exec, move || {
+            fut_fn(ctx)
+        }))),
     };
     let clock = exec.clock().clone();
     let heartbeat_clock = clock.clone();
@@ -355,14 +389,28 @@ where
         if let Some(run) = &durable {
             Box::pin(run.commit(&control)).await?;
         }
-        let handler = started?;
+        let handler = match started {
+            Some(handler) => Some(handler?),
+            None => None,
+        };
         let Some(answer) = callback.answer.take() else {
             return Err(StatesError::runtime("the task token was already used"));
         };
-        let handler =
-            tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span).fuse();
+        let mut handler_done = handler.is_none();
+        let handler = async move {
+            match handler {
+                Some(handler) => {
+                    tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span)
+                        .await
+                }
+                None => std::future::pending().await,
+            }
+        }
+        .fuse();
         let answer = answer.fuse();
         let token = callback.token.clone();
+        let parking = durable.clone().zip(park);
+        let marker = durable.clone().zip(submitted);
         let stored = async move {
             match durable {
                 Some(run) => Box::pin(run.wait_for_answer(&token)).await,
@@ -371,7 +419,6 @@ where
         }
         .fuse();
         futures::pin_mut!(handler, answer, stored);
-        let mut handler_done = false;
         loop {
             let beat = callback.heartbeat.notified();
             let silence = async {
@@ -380,13 +427,14 @@ where
                     None => std::future::pending().await,
                 }
             };
+            let park_now = async {
+                match &parking {
+                    Some((run, due)) if handler_done => Box::pin(run.park(&control, *due)).await,
+                    _ => std::future::pending().await,
+                }
+            };
             tokio::select! {
-                outcome = &mut handler, if !handler_done => match outcome {
-                    // The call delivered the token; the answer is the result.
-                    Ok(Ok(_)) => handler_done = true,
-                    Ok(Err(error)) => return Err(error.into()),
-                    Err(panic) => return Err(super::task_call::panicked(panic.as_ref())),
-                },
+                biased;
                 answer = &mut answer => {
                     return match answer {
                         Ok(Ok(value)) => Ok(value),
@@ -397,14 +445,27 @@ where
                     };
                 }
                 outcome = &mut stored => return outcome,
+                outcome = &mut handler, if !handler_done => match outcome {
+                    // The call delivered the token; the answer is the result.
+                    Ok(Ok(_)) => {
+                        handler_done = true;
+                        if let Some((run, key)) = &marker {
+                            run.journal(key.clone(), Value::Bool(true));
+                        }
+                    }
+                    Ok(Err(error)) => return Err(error.into()),
+                    Err(panic) => return Err(super::task_call::panicked(panic.as_ref())),
+                },
                 () = beat => {}
                 () = silence => return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, "")),
+                // No answer yet: the execution waits in the store.
+                unloaded = park_now => return Err(unloaded),
             }
         }
     };
     async move {
-        let outcome = match timeout_seconds {
-            Some(seconds) => match clock.timeout(Duration::from_secs(seconds), waited).await {
+        let outcome = match timeout {
+            Some(limit) => match clock.timeout(limit, waited).await {
                 Ok(outcome) => outcome,
                 Err(_elapsed) => Err(StatesError::new(names::TIMEOUT, "")),
             },

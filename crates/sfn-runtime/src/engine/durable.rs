@@ -482,9 +482,14 @@ impl DurableRun {
         self.commit_with(control, None, Some(end)).await
     }
 
+    /// Whether the top-level scope may park (a worker runs in the process).
+    pub(crate) fn may_park(&self) -> bool {
+        self.may_park
+    }
+
     /// Parks the execution until `due`: commits it with its lease released
     /// and ends the run.
-    async fn park(&self, control: &super::Control, due: SystemTime) -> StatesError {
+    pub(crate) async fn park(&self, control: &super::Control, due: SystemTime) -> StatesError {
         if let Err(error) = self.commit_with(control, Some(millis(due)), None).await {
             return error;
         }

@@ -677,21 +677,19 @@ impl Execution {
         self.steps = self.steps.wrapping_add(1);
         // A durable execution that entered this state before a restart:
         // the store has the event, its id and its time.
-        let stored = match self.recorder.scope_log() {
-            Some(log) if self.entered_event == 0 => log.entered_in_store(),
-            _ => None,
-        };
-        if let Some((id, time)) = stored {
-            self.entered_event = id;
-            let time = time.map_or_else(|| self.settings.clock.now(), crate::store::from_millis);
-            self.context.enter_state(state_name, time);
-        } else if timed || self.settings.clock.is_manual() {
-            // A manual clock is always read: an untimed state's EnteredTime,
-            // were it read later, would otherwise be the system clock's.
-            self.context
-                .enter_state(state_name, self.settings.clock.now());
-        } else {
-            self.context.enter_state_untimed(state_name);
+        let resumed = self.recorder.scope_log().is_some()
+            && self.entered_event == 0
+            && self.enter_stored(state_name);
+        if !resumed {
+            if timed || self.settings.clock.is_manual() {
+                // A manual clock is always read: an untimed state's
+                // EnteredTime, were it read later, would otherwise be the
+                // system clock's.
+                self.context
+                    .enter_state(state_name, self.settings.clock.now());
+            } else {
+                self.context.enter_state_untimed(state_name);
+            }
         }
         self.state_span = observe::state_span(&self.span, state_name, kind);
         observe::entered(&self.settings.logging, &self.state_span, state_name);
@@ -699,10 +697,29 @@ impl Execution {
             // Not once the execution is stopped: its states are no longer
             // run (the checkpoint before the state fails); nor for a state
             // that a durable execution had entered before a restart.
-            if !self.control().is_ending() && stored.is_none() {
+            if !self.control().is_ending() && !resumed {
                 (observer.0)(state_name);
             }
         }
+    }
+
+    /// Enters `state_name` as a durable execution had entered it before a
+    /// restart, when its `Entered` event is in the store: that event's id
+    /// and time. Out of line: the path of every state runs without it.
+    #[cold]
+    #[inline(never)]
+    fn enter_stored(&mut self, state_name: &str) -> bool {
+        let Some((id, time)) = self
+            .recorder
+            .scope_log()
+            .and_then(|log| log.entered_in_store())
+        else {
+            return false;
+        };
+        self.entered_event = id;
+        let time = time.map_or_else(|| self.settings.clock.now(), crate::store::from_millis);
+        self.context.enter_state(state_name, time);
+        true
     }
 
     /// The catcher of `catchers` (each one's `ErrorEquals`) that handles
