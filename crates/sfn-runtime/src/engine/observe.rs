@@ -75,6 +75,14 @@ pub(crate) fn execution_span(machine: &str, execution: &str) -> Span {
 
 /// The span of a state, inside `parent`.
 pub(crate) fn state_span(parent: &Span, name: &str, kind: &str) -> Span {
+    // No subscriber records the execution's span (none is set, or its
+    // filter drops it): the state's span would go nowhere either. Not
+    // making it matters on the path of every state: with tracing's `log`
+    // feature on (sqlx turns it on), a disabled span still asks `log`
+    // whether to log it.
+    if parent.is_disabled() {
+        return Span::none();
+    }
     tracing::info_span!(target: TARGET, parent: parent, "state", name, r#type = kind)
 }
 
