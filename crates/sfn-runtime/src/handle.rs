@@ -96,6 +96,23 @@ struct Shared {
 }
 
 impl Shared {
+    /// The state of a running execution's handle.
+    fn new(
+        recorder: Recorder,
+        (logging, span): (Logging, tracing::Span),
+        durable: Option<(Store, Option<Arc<DurableRun>>)>,
+    ) -> Arc<Shared> {
+        Arc::new(Shared {
+            recorder,
+            finished: watch::channel(false).0,
+            logging,
+            span,
+            state: Mutex::new((ExecutionStatus::Running, None)),
+            outcome: watch::channel(None).0,
+            durable,
+        })
+    }
+
     /// Ends the execution with `status` and `outcome`, unless it already
     /// ended; returns whether this call ended it.
     fn end(self: &Arc<Self>, status: ExecutionStatus, outcome: Outcome) -> bool {
@@ -222,17 +239,7 @@ impl ExecutionHandle {
     where
         F: Future<Output = Result<Value, StatesError>> + Send + 'static,
     {
-        let (outcome, _) = watch::channel(None);
-        let (finished, _) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            recorder,
-            finished,
-            logging,
-            span,
-            state: Mutex::new((ExecutionStatus::Running, None)),
-            outcome,
-            durable: None,
-        });
+        let shared = Shared::new(recorder, (logging, span), None);
         let ended = Arc::clone(&shared);
         // Marks the task gone however it goes: finished, or cancelled, even
         // before its first poll (a future never polled drops only what it
@@ -273,17 +280,7 @@ impl ExecutionHandle {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let (outcome, _) = watch::channel(None);
-        let (finished, _) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            recorder,
-            finished,
-            logging,
-            span,
-            state: Mutex::new((ExecutionStatus::Running, None)),
-            outcome,
-            durable: Some((store.clone(), run)),
-        });
+        let shared = Shared::new(recorder, (logging, span), Some((store.clone(), run)));
         let Some(local) = local else {
             // Nothing runs here: `result` asks the store.
             shared.finished.send_replace(true);

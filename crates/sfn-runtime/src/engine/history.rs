@@ -344,19 +344,7 @@ impl Recorder {
             },
             &event_type,
             timestamp,
-            |id| {
-                let details = details();
-                if let Some(history) = history {
-                    history.push(HistoryEvent {
-                        id,
-                        previous_event_id: id.saturating_sub(1),
-                        timestamp,
-                        event_type: event_type.clone(),
-                        details: details.clone(),
-                    });
-                }
-                details
-            },
+            |id| keep(history, id, timestamp, event_type.clone(), details()),
             journal,
         );
         if over_limit {
@@ -391,19 +379,7 @@ impl Recorder {
                 },
                 event_type,
                 timestamp,
-                |id| {
-                    let details = details();
-                    if let Some(history) = history {
-                        history.push(HistoryEvent {
-                            id,
-                            previous_event_id: id.saturating_sub(1),
-                            timestamp,
-                            event_type: event_type.into(),
-                            details: details.clone(),
-                        });
-                    }
-                    details
-                },
+                |id| keep(history, id, timestamp, event_type.into(), details()),
             );
             return;
         }
@@ -457,6 +433,27 @@ impl Recorder {
             });
         }
     }
+}
+
+/// Keeps an event of a durable run in the in-memory `history` too, when
+/// one is kept; returns its details (for the store).
+fn keep(
+    history: Option<&History>,
+    id: u64,
+    timestamp: SystemTime,
+    event_type: Cow<'static, str>,
+    details: Value,
+) -> Value {
+    if let Some(history) = history {
+        history.push(HistoryEvent {
+            id,
+            previous_event_id: id.saturating_sub(1),
+            timestamp,
+            event_type,
+            details: details.clone(),
+        });
+    }
+    details
 }
 
 /// Whether `event_type` ends an execution.
