@@ -365,7 +365,8 @@ where
             timeout = Some(deadline.duration_since(now).unwrap_or_default());
         }
         if run.may_park() && exec.is_top_level() && heartbeat_seconds.is_none() {
-            let due = exec.clock().now() + timeout.unwrap_or(Duration::from_secs(100 * 365 * 86_400));
+            let due =
+                exec.clock().now() + timeout.unwrap_or(Duration::from_secs(100 * 365 * 86_400));
             park = Some(due);
         }
     }

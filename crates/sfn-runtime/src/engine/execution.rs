@@ -766,6 +766,12 @@ impl Execution {
         Ok(yield_now || self.recorder.scope_log().is_some())
     }
 
+    /// Whether this execution is durable (kept in a store).
+    #[inline]
+    pub(crate) fn is_durable(&self) -> bool {
+        self.recorder.scope_log().is_some()
+    }
+
     /// How many states this scope has entered.
     pub(crate) fn steps(&self) -> u32 {
         self.steps

@@ -105,7 +105,13 @@ where
             &error,
             delay.as_secs_f64(),
         );
-        exec.sleep("retry", delay).await?;
+        if exec.is_durable() {
+            // The interval's due time is kept in the store (see
+            // `Execution::sleep`).
+            exec.sleep("retry", delay).await?;
+        } else {
+            exec.clock().sleep(delay).await;
+        }
         retries_by_retrier[index] = done + 1;
         retries = retries.saturating_add(1);
         exec.context.set_retry_count(retries);
