@@ -758,13 +758,17 @@ async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handl
             }
         },
     );
-    let machine = Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
+    let machine =
+        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
     let worker = tokio::spawn({
         let machine = Arc::clone(&machine);
         async move { machine.serve().await }
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let handle = machine.start_named("approve-3", json!({"amount": 30})).await.unwrap();
+    let handle = machine
+        .start_named("approve-3", json!({"amount": 30}))
+        .await
+        .unwrap();
     until(|| token.lock().unwrap().is_some()).await;
     // Parked: no worker owns it, and it waits for a wake-up in the store.
     let url = format!("sqlite:{}", db(&dir).display());
@@ -794,11 +798,19 @@ async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handl
         .await
         .expect("the answer wakes it")
         .unwrap();
-    assert_eq!(output, json!({"amount": 30, "answer": {"approved": "later"}}));
+    assert_eq!(
+        output,
+        json!({"amount": 30, "answer": {"approved": "later"}})
+    );
     assert_eq!(*calls.lock().unwrap(), 1, "the handler is not called again");
     let history = store.history("approve-3").await.unwrap();
     ids_are_contiguous(&history);
-    let types: Vec<&str> = history["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
     assert_eq!(types.iter().filter(|t| **t == "TaskSubmitted").count(), 1);
     assert_eq!(types.iter().filter(|t| **t == "TaskSucceeded").count(), 1);
     worker.abort();

@@ -93,7 +93,7 @@ pub async fn start_named<M: DurableMachine>(
             millis(now).saturating_add(store.lease_ms()),
         )),
     };
-    match store.backend().create(new).await? {
+    match store.committer().create(new).await? {
         Created::New { fence } => {
             let run = DurableRun::new(
                 store.clone(),

@@ -56,7 +56,8 @@ pub(crate) struct NewExecution {
     pub owner: Option<(String, i64)>,
 }
 
-/// What [`Backend::create`] found.
+/// What [`Backend::create`] (or one item of [`Backend::create_batch`])
+/// found.
 #[derive(Clone, Debug)]
 pub(crate) enum Created {
     /// The execution was created (and claimed when `owner` was given),
@@ -196,14 +197,41 @@ pub(crate) enum Stopped {
 /// A storage engine for executions.
 ///
 /// Every method is one transaction. [`Backend::commit`] writes a batch of
-/// commits (of several executions) in as few transactions as it can: that
-/// is what makes thousands of transitions per second possible.
+/// commits (of several executions) in one transaction, and
+/// [`Backend::create_batch`] a batch of new executions:
+/// that is what makes thousands of transitions (and starts) per second
+/// possible. The store's writer task (group commit) writes the creates and
+/// commits waiting at one moment together, with [`Backend::write_batch`].
 pub(crate) trait Backend: Send + Sync + 'static {
     /// Creates an execution; when the name exists, writes nothing.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "start_named creates through the store's writer task (create_batch)"
+        )
+    )]
     fn create(&self, new: NewExecution) -> BoxFut<'_, Created>;
+    /// Creates executions, in one transaction; the results in the order of
+    /// `news`. Each item as [`Backend::create`] would, all of it or
+    /// nothing: an existing name gives [`Created::Exists`] and writes
+    /// nothing for that item; a name that appears twice in `news` is
+    /// created by its first item, and the later ones find it
+    /// ([`Created::Exists`], with the first one's description), as if the
+    /// items were created one after the other.
+    fn create_batch(&self, news: Vec<NewExecution>) -> BoxFut<'_, Vec<Created>>;
     /// Writes each commit, all of one commit or nothing; the results in
     /// the order of `commits`.
     fn commit(&self, commits: Vec<Commit>) -> BoxFut<'_, Vec<Committed>>;
+    /// [`Backend::create_batch`] then [`Backend::commit`], in one
+    /// transaction (one disk flush for both): the results of each, in
+    /// order. A commit never concerns an execution created in the same
+    /// call (a run commits once its execution's creation has returned).
+    fn write_batch(
+        &self,
+        news: Vec<NewExecution>,
+        commits: Vec<Commit>,
+    ) -> BoxFut<'_, (Vec<Created>, Vec<Committed>)>;
     /// Everything about a running execution (also an ended one, for
     /// redrive); `None` when there is no such execution.
     fn load(&self, name: String) -> BoxFut<'_, Option<Loaded>>;

@@ -36,6 +36,7 @@ macro_rules! for_each_case {
             forget_is_a_byte_prefix,
             lease_lost_writes_nothing,
             batch_mixes_lost_and_written,
+            create_batch_in_order,
             park_claim_and_wake_order,
             claim_skips_live_leases,
             release_leases_of_other_workers,
@@ -366,6 +367,75 @@ pub(crate) async fn batch_mixes_lost_and_written(harness: &dyn Harness) {
         .collect();
     assert_eq!(ids, [1, 2, 3, 4]);
     assert!(backend.commit(Vec::new()).await.unwrap().is_empty());
+}
+
+/// A batch of creates: new names created, an existing name and a name
+/// repeated in the batch found (not written twice), results in order; and
+/// creates and commits written in one `write_batch`.
+pub(crate) async fn create_batch_in_order(harness: &dyn Harness) {
+    let backend = harness.open().await.unwrap();
+    create(&backend, new_execution("old", MACHINE, 1, None)).await;
+    let old = backend.describe("old".into()).await.unwrap().unwrap();
+    let mut repeat = new_execution("n1", MACHINE, 9, None);
+    repeat.input = "[2]".into();
+    let results = backend
+        .create_batch(vec![
+            new_execution("n2", MACHINE, 5, Some(("w", 5000))),
+            new_execution("old", MACHINE, 6, None),
+            new_execution("n1", MACHINE, 7, None),
+            repeat,
+        ])
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 4);
+    assert!(matches!(results[0], Created::New { fence: 1 }));
+    match &results[1] {
+        Created::Exists(existing) => assert_eq!(**existing, old),
+        Created::New { .. } => panic!("`old` created twice"),
+    }
+    assert!(matches!(results[2], Created::New { fence: 1 }));
+    match &results[3] {
+        Created::Exists(existing) => {
+            assert_eq!(existing.name, "n1");
+            assert_eq!(
+                existing.input,
+                json!({ "name": "n1" }),
+                "the first item's input"
+            );
+            assert_eq!(existing.start_date, from_millis(7));
+        }
+        Created::New { .. } => panic!("`n1` created twice"),
+    }
+    for (name, start) in [("n1", 7), ("n2", 5), ("old", 1)] {
+        assert_eq!(
+            backend.history(name.into()).await.unwrap(),
+            vec![started(start)],
+            "{name}"
+        );
+    }
+    // n2 was created claimed by `w`; n1 and old are unowned.
+    let mut claimed = names(&claim(&backend, "w2", 100, 10).await)
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    claimed.sort();
+    assert_eq!(claimed, ["n1", "old"]);
+
+    // write_batch: a create and a commit (of n2, owned by `w`) together.
+    let mut step = commit("n2", 1);
+    step.events = vec![event(2, "PassStateEntered")];
+    let (created, committed) = backend
+        .write_batch(vec![new_execution("n3", MACHINE, 8, None)], vec![step])
+        .await
+        .unwrap();
+    assert!(matches!(created.as_slice(), [Created::New { fence: 1 }]));
+    assert_eq!(committed, [ok()]);
+    assert_eq!(backend.history("n2".into()).await.unwrap().len(), 2);
+    assert_eq!(
+        backend.history("n3".into()).await.unwrap(),
+        vec![started(8)]
+    );
+    assert!(backend.create_batch(Vec::new()).await.unwrap().is_empty());
 }
 
 /// Parked executions are claimed when due, earliest first.

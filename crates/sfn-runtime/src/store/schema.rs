@@ -35,11 +35,25 @@
 //!   `forget`, scopes, journal, tokens, parking, ends; the batch's events
 //!   last. Row counts per statement are powers of two, so that few
 //!   distinct statements are prepared (and cached).
+//! * New executions are created the same way ([`Backend::create_batch`],
+//!   and [`Backend::write_batch`], which the group-commit writer uses to
+//!   write the starts and the commits waiting at one moment in one
+//!   transaction): one multi-row `INSERT ... ON CONFLICT (name) DO NOTHING
+//!   RETURNING name` of the first item of each name, then their
+//!   `ExecutionStarted` events in one statement; a name that was not
+//!   inserted (it existed, or an earlier item of the batch created it) is
+//!   described in the same transaction. `create` is a batch of one.
 //! * With PostgreSQL a transaction only locks the execution rows whose
 //!   fence it holds (a stale commit's row does not match; at most it waits
 //!   for the owner's transaction), so two batches cannot deadlock unless
 //!   each carries stale commits of the other's executions; PostgreSQL
 //!   would then fail one batch, whose commits get the database's error.
+//!   Creates add two waits: on a name another transaction is creating
+//!   (taken in name order by both, so no cycle among creates), and on the
+//!   row of an existing name that another transaction is changing (the
+//!   unique check waits for it). A cycle needs two processes starting one
+//!   new name at once while each starts, again, an execution whose row the
+//!   other is committing; PostgreSQL then fails one batch the same way.
 //! * Wake-ups are never lost: [`Backend::answer`] and a stop requested
 //!   while a worker runs the execution set `wake_at = now` even on a leased
 //!   row (a live lease keeps `claim` away from it regardless), and parking
@@ -836,84 +850,158 @@ async fn keyed_rows(
         .collect()
 }
 
+/// Inserts new executions' rows: `(name, arn, machine, status, input,
+/// start_date, redrive_count, last_event_id, fence, owner, lease_until)`;
+/// returns the names inserted (not those that existed).
+const CREATE_HEAD: &str = "INSERT INTO executions (name, arn, machine, status, input, \
+    start_date, redrive_count, last_event_id, fence, owner, lease_until)";
+const CREATE_TAIL: &str = " ON CONFLICT (name) DO NOTHING RETURNING name";
+
+/// Creates `news` (see [`Backend::create_batch`]): one multi-row insert of
+/// the first item of each name, in name order (two PostgreSQL transactions
+/// that create the same names wait for each other in that order, never in
+/// a cycle), their `ExecutionStarted` events, and the description of every
+/// execution that an item found instead of creating it.
+async fn create_in(
+    session: &mut dyn Session,
+    news: &[NewExecution],
+) -> Result<Vec<Created>, StoreError> {
+    if news.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut seen = HashSet::new();
+    let mut firsts: Vec<&NewExecution> = news
+        .iter()
+        .filter(|new| seen.insert(new.name.as_str()))
+        .collect();
+    firsts.sort_by(|a, b| a.name.cmp(&b.name));
+    let rows: Vec<[Arg<'_>; 11]> = firsts
+        .iter()
+        .map(|new| {
+            let (owner, lease_until) = match &new.owner {
+                Some((owner, until)) => (Some(owner.as_str()), Some(*until)),
+                None => (None, None),
+            };
+            [
+                text(&new.name),
+                text(&new.arn),
+                text(&new.machine),
+                text("RUNNING"),
+                text(&new.input),
+                int(new.start_date),
+                int(0),
+                int(new.started.id),
+                int(1),
+                opt_text(owner),
+                Arg::Int(lease_until),
+            ]
+        })
+        .collect();
+    let mut inserted = HashSet::new();
+    for mut row in multi_row_fetch(session, CREATE_HEAD, CREATE_TAIL, &rows).await? {
+        inserted.insert(row.text(0)?);
+    }
+    let events: Vec<(&str, &StoredEvent)> = firsts
+        .iter()
+        .filter(|new| inserted.contains(&new.name))
+        .map(|new| (new.name.as_str(), &new.started))
+        .collect();
+    insert_events(session, &events).await?;
+
+    // Each item in order: the first of a name that was inserted is new;
+    // every other finds the execution (as it is now, in this transaction).
+    let mut results = Vec::with_capacity(news.len());
+    let mut first_of_name = HashSet::new();
+    let mut found: HashMap<&str, ExecutionDescription> = HashMap::new();
+    let sql = format!("SELECT {DESCRIPTION} FROM executions WHERE name = $1");
+    for new in news {
+        let first = first_of_name.insert(new.name.as_str());
+        if first && inserted.contains(&new.name) {
+            results.push(Created::New { fence: 1 });
+            continue;
+        }
+        let existing = match found.get(new.name.as_str()) {
+            Some(existing) => existing.clone(),
+            None => {
+                let mut row = session
+                    .fetch(&sql, vec![text(&new.name)])
+                    .await?
+                    .pop()
+                    .ok_or_else(|| {
+                        StoreError::Database(format!(
+                            "execution `{}` exists and does not: retry",
+                            new.name
+                        ))
+                    })?;
+                let existing = description(&mut row)?;
+                found.insert(new.name.as_str(), existing.clone());
+                existing
+            }
+        };
+        results.push(Created::Exists(Box::new(existing)));
+    }
+    Ok(results)
+}
+
+/// Writes `commits` (see [`Backend::commit`]): in rounds in which no
+/// execution appears twice, the batch's events last.
+async fn commit_in(
+    session: &mut dyn Session,
+    commits: &[Commit],
+) -> Result<Vec<Committed>, StoreError> {
+    if commits.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Rounds of commits, no execution twice in a round: a second commit
+    // of an execution (rare) goes in the next round, after the first.
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, commit) in commits.iter().enumerate() {
+        let round = seen.entry(commit.execution.as_str()).or_default();
+        if rounds.len() <= *round {
+            rounds.push(Vec::new());
+        }
+        rounds[*round].push(index);
+        *round += 1;
+    }
+    let mut results = vec![Committed::LeaseLost; commits.len()];
+    let mut events = Vec::new();
+    for round in rounds {
+        let batch: Vec<&Commit> = round.iter().map(|&i| &commits[i]).collect();
+        let written = commit_round(session, &batch).await?;
+        for (index, result) in round.into_iter().zip(written) {
+            if let Some(result) = result {
+                let commit = &commits[index];
+                events.extend(commit.events.iter().map(|e| (commit.execution.as_str(), e)));
+                results[index] = result;
+            }
+        }
+    }
+    insert_events(session, &events).await?;
+    Ok(results)
+}
+
 /// Whether a lease, `(owner, lease_until)`, still holds at `now`.
 fn live_lease(owner: Option<&str>, lease_until: Option<i64>, now: i64) -> bool {
     owner.is_some() && lease_until.is_some_and(|until| until >= now)
 }
 
 impl<E: Engine> SqlBackend<E> {
-    async fn do_create(&self, new: NewExecution) -> Result<Created, StoreError> {
-        let mut session = self.engine.write().await?;
-        let (owner, lease_until) = match &new.owner {
-            Some((owner, until)) => (Some(owner.as_str()), Some(*until)),
-            None => (None, None),
-        };
-        let inserted = session
-            .execute(
-                "INSERT INTO executions (name, arn, machine, status, input, start_date, \
-                 redrive_count, last_event_id, fence, owner, lease_until) \
-                 VALUES ($1, $2, $3, 'RUNNING', $4, $5, 0, $6, 1, $7, $8) \
-                 ON CONFLICT (name) DO NOTHING",
-                vec![
-                    text(&new.name),
-                    text(&new.arn),
-                    text(&new.machine),
-                    text(&new.input),
-                    int(new.start_date),
-                    int(new.started.id),
-                    opt_text(owner),
-                    Arg::Int(lease_until),
-                ],
-            )
-            .await?;
-        if inserted == 0 {
-            drop(session);
-            return match self.do_describe(&new.name).await? {
-                Some(existing) => Ok(Created::Exists(Box::new(existing))),
-                None => Err(StoreError::Database(format!(
-                    "execution `{}` exists and does not: retry",
-                    new.name
-                ))),
-            };
-        }
-        insert_events(&mut *session, &[(new.name.as_str(), &new.started)]).await?;
-        session.commit().await?;
-        Ok(Created::New { fence: 1 })
-    }
-
-    async fn do_commit(&self, commits: Vec<Commit>) -> Result<Vec<Committed>, StoreError> {
-        if commits.is_empty() {
-            return Ok(Vec::new());
+    /// [`Backend::write_batch`] (and `create`, `create_batch`, `commit`):
+    /// the creates, then the commits, in one transaction.
+    async fn do_write(
+        &self,
+        news: Vec<NewExecution>,
+        commits: Vec<Commit>,
+    ) -> Result<(Vec<Created>, Vec<Committed>), StoreError> {
+        if news.is_empty() && commits.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
         }
         let mut session = self.engine.write().await?;
-        // Rounds of commits, no execution twice in a round: a second commit
-        // of an execution (rare) goes in the next round, after the first.
-        let mut rounds: Vec<Vec<usize>> = Vec::new();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (index, commit) in commits.iter().enumerate() {
-            let round = seen.entry(commit.execution.as_str()).or_default();
-            if rounds.len() <= *round {
-                rounds.push(Vec::new());
-            }
-            rounds[*round].push(index);
-            *round += 1;
-        }
-        let mut results = vec![Committed::LeaseLost; commits.len()];
-        let mut events = Vec::new();
-        for round in rounds {
-            let batch: Vec<&Commit> = round.iter().map(|&i| &commits[i]).collect();
-            let written = commit_round(&mut *session, &batch).await?;
-            for (index, result) in round.into_iter().zip(written) {
-                if let Some(result) = result {
-                    let commit = &commits[index];
-                    events.extend(commit.events.iter().map(|e| (commit.execution.as_str(), e)));
-                    results[index] = result;
-                }
-            }
-        }
-        insert_events(&mut *session, &events).await?;
+        let created = create_in(&mut *session, &news).await?;
+        let committed = commit_in(&mut *session, &commits).await?;
         session.commit().await?;
-        Ok(results)
+        Ok((created, committed))
     }
 
     async fn do_load(&self, name: &str) -> Result<Option<Loaded>, StoreError> {
@@ -1261,11 +1349,28 @@ const ANSWERS: &str = "SELECT token, outcome FROM tokens \
 
 impl<E: Engine> Backend for SqlBackend<E> {
     fn create(&self, new: NewExecution) -> BoxFut<'_, Created> {
-        Box::pin(self.do_create(new))
+        Box::pin(async move {
+            let (mut created, _) = self.do_write(vec![new], Vec::new()).await?;
+            created
+                .pop()
+                .ok_or_else(|| StoreError::Database("a create gave no result".into()))
+        })
+    }
+
+    fn create_batch(&self, news: Vec<NewExecution>) -> BoxFut<'_, Vec<Created>> {
+        Box::pin(async move { Ok(self.do_write(news, Vec::new()).await?.0) })
     }
 
     fn commit(&self, commits: Vec<Commit>) -> BoxFut<'_, Vec<Committed>> {
-        Box::pin(self.do_commit(commits))
+        Box::pin(async move { Ok(self.do_write(Vec::new(), commits).await?.1) })
+    }
+
+    fn write_batch(
+        &self,
+        news: Vec<NewExecution>,
+        commits: Vec<Commit>,
+    ) -> BoxFut<'_, (Vec<Created>, Vec<Committed>)> {
+        Box::pin(self.do_write(news, commits))
     }
 
     fn load(&self, name: String) -> BoxFut<'_, Option<Loaded>> {
