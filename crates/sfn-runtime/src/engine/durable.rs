@@ -40,13 +40,15 @@
 //!
 //! # Parking
 //!
-//! A Wait or retry interval of the top-level scope, while a worker
-//! (`serve`) runs in the process, **parks** the execution: the due time is
-//! committed with the lease released, and the run ends: no task and no
-//! memory is held until the worker claims it again when it is due.
+//! While a worker (`serve`) runs in the process, an execution whose every
+//! running scope waits on a Wait or a retry interval **parks**
+//! ([`super::parking`]): the earliest due time is committed with the lease
+//! released, and the run ends: no task and no memory is held until the
+//! worker claims it again when it is due. So does a task-token wait of the
+//! top level.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -54,13 +56,10 @@ use serde_json::{Map, Value, json};
 
 use super::control::Ending;
 use super::execution::Execution;
+use super::parking::{Activity, PARK_AFTER};
 use crate::error::StatesError;
 use crate::store::backend::{Commit, Committed, EndRecord, StoredEvent};
 use crate::store::{Store, millis};
-
-/// How long a timer must have left for the top-level scope to park rather
-/// than sleep in memory.
-const PARK_AFTER: Duration = Duration::from_secs(1);
 
 /// How often a task waiting on a token asks the store for an answer.
 const ANSWER_POLL: Duration = Duration::from_millis(200);
@@ -80,8 +79,10 @@ pub(crate) struct DurableRun {
     loaded: Mutex<HashMap<String, ScopeRow>>,
     /// Journal entries: loaded, and written by this run.
     journal: Mutex<HashMap<String, Value>>,
-    /// Whether the top-level scope may park (a worker runs in the process).
+    /// Whether the execution may park (a worker runs in the process).
     may_park: bool,
+    /// Its running scopes and timers, for parking.
+    activity: Activity,
     /// Set once the run has parked or lost the store: nothing more is
     /// committed.
     unloaded: AtomicBool,
@@ -214,6 +215,18 @@ pub(crate) struct ScopeLog {
     run: Arc<DurableRun>,
     key: String,
     state: Mutex<ScopeState>,
+    /// The scope this one runs inside (none for the top level).
+    parent: Option<Arc<ScopeLog>>,
+    /// Its live inner scopes (changed under the run's [`Activity`] lock).
+    children: AtomicUsize,
+}
+
+impl Drop for ScopeLog {
+    fn drop(&mut self) {
+        self.run
+            .activity
+            .scope_ended(&self.children, self.parent.as_ref().map(|p| &p.children));
+    }
 }
 
 impl std::fmt::Debug for ScopeLog {
@@ -273,6 +286,7 @@ impl DurableRun {
             loaded: Mutex::new(loaded),
             journal: Mutex::new(entries),
             may_park,
+            activity: Activity::default(),
             unloaded: AtomicBool::new(false),
             committed_id: AtomicU64::new(last_event_id),
         }))
@@ -336,10 +350,16 @@ impl DurableRun {
         &self.store
     }
 
-    /// The log of the scope `key`, resuming from its loaded row if any.
-    pub(crate) fn scope(self: &Arc<Self>, key: String) -> Arc<ScopeLog> {
+    /// The log of the scope `key`, inside the scope of `parent` (none for
+    /// the top level), resuming from its loaded row if any.
+    pub(crate) fn scope(
+        self: &Arc<Self>,
+        key: String,
+        parent: Option<&Arc<ScopeLog>>,
+    ) -> Arc<ScopeLog> {
         let resume = lock(&self.loaded).remove(&key);
         let skip = resume.as_ref().map_or(0, |row| row.seq);
+        self.activity.scope_started(parent.map(|p| &p.children));
         Arc::new(ScopeLog {
             run: Arc::clone(self),
             key,
@@ -348,7 +368,14 @@ impl DurableRun {
                 skip,
                 resume,
             }),
+            parent: parent.cloned(),
+            children: AtomicUsize::new(0),
         })
+    }
+
+    /// Its running scopes and timers, for parking.
+    pub(crate) fn activity(&self) -> &Activity {
+        &self.activity
     }
 
     /// A journal entry.
@@ -645,8 +672,9 @@ impl Execution {
 
     /// Sleeps `duration` for the timer `kind` of the current state (a Wait,
     /// a retry interval): in a durable execution its due time is committed
-    /// first and kept across restarts, and the top-level scope parks when
-    /// a worker runs in the process.
+    /// first and kept across restarts, and the execution parks when a
+    /// worker runs in the process and every running scope sleeps
+    /// ([`super::parking`]).
     ///
     /// # Errors
     ///
@@ -684,9 +712,8 @@ impl Execution {
         if remaining.is_zero() {
             return Ok(());
         }
-        if run.may_park && self.is_top_level() && remaining >= PARK_AFTER {
-            return Err(run.park(self.control(), due).await);
-        }
+        let _sleeping = (run.may_park && remaining >= PARK_AFTER)
+            .then(|| run.activity.sleeping(due));
         self.clock().sleep(remaining).await;
         self.control().check()
     }

@@ -528,7 +528,9 @@ impl Execution {
     fn inner(&self, context: Context, scope: ScopePath) -> Self {
         let recorder = match self.recorder.scope_log() {
             None => self.recorder.clone(),
-            Some(log) => self.recorder.with_scope(Some(log.run().scope(scope.key()))),
+            Some(log) => self
+                .recorder
+                .with_scope(Some(log.run().scope(scope.key(), Some(log)))),
         };
         Execution {
             context,
@@ -817,7 +819,7 @@ impl Execution {
         last_event_id: u64,
     ) -> Self {
         self.recorder.resume_ids(last_event_id);
-        self.recorder = self.recorder.with_scope(Some(run.scope(String::new())));
+        self.recorder = self.recorder.with_scope(Some(run.scope(String::new(), None)));
         self
     }
 

@@ -47,6 +47,7 @@ pub mod history;
 pub mod map;
 pub mod observe;
 pub mod parallel;
+pub(crate) mod parking;
 pub mod path_values;
 pub mod retry;
 pub mod task_call;

@@ -190,8 +190,12 @@ fn launch<M: DurableMachine>(
             let elapsed = clock.now().duration_since(start).unwrap_or_default();
             Duration::from_secs(seconds).saturating_sub(elapsed)
         });
+        let deadline = machine
+            .timeout_seconds()
+            .and_then(|seconds| start.checked_add(Duration::from_secs(seconds)));
         let span = exec.span.clone();
         let top = tracing::Instrument::instrument(machine.run_execution(&mut exec, input), span);
+        let top = super::parking::drive(&run, &control, deadline, top);
         let outcome = control.drive_for(timeout, top).await;
         let outcome = exec.end(outcome);
         if !matches!(control.ending(), Some(Ending::Unloaded)) {
