@@ -41,11 +41,14 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures::FutureExt;
+use futures::future::BoxFuture;
 use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
+
+use super::durable_tokens::TokenNews;
 
 use super::execution::Execution;
 use crate::error::{StatesError, names};
@@ -163,18 +166,29 @@ impl TaskTokens {
     /// Tells the task waiting for `token` that its work goes on: its
     /// `HeartbeatSeconds` start again.
     ///
+    /// A token that no task of this process waits for goes, with a store
+    /// attached ([`TaskTokens::attach_store`]), to the store in the
+    /// background, as an answer does: the durable execution that waits on
+    /// it sees it, whichever process runs it, or once it wakes if it is
+    /// parked (see
+    /// [`Store::send_task_heartbeat`](crate::Store::send_task_heartbeat),
+    /// which waits for the store and reports an unknown token).
+    ///
     /// # Errors
     ///
-    /// [`TaskTokenError::TaskDoesNotExist`] when no task waits for `token`.
+    /// [`TaskTokenError::TaskDoesNotExist`] when no task waits for `token`
+    /// and no store is attached (or no tokio runtime runs).
     pub fn send_task_heartbeat(&self, token: &str) -> Result<(), TaskTokenError> {
-        let waiting = self.lock();
-        match waiting.get(token) {
-            Some(w) => {
-                w.heartbeat.notify_one();
-                Ok(())
-            }
-            None => Err(TaskTokenError::TaskDoesNotExist(token.to_owned())),
+        if let Some(w) = self.lock().get(token) {
+            w.heartbeat.notify_one();
+            return Ok(());
         }
+        let (store, runtime) = self.store_and_runtime(token)?;
+        let token = token.to_owned();
+        runtime.spawn(async move {
+            let _ = store.send_task_heartbeat(&token).await;
+        });
+        Ok(())
     }
 
     /// How many tasks wait for an answer now.
@@ -182,9 +196,9 @@ impl TaskTokens {
         self.lock().len()
     }
 
-    /// Sends the answers of tokens that no task of this process waits for
-    /// to `store`, where a durable execution of another process (or a
-    /// parked one) finds them. `StateMachine::with_store` does it for the
+    /// Sends the answers and heartbeats of tokens that no task of this
+    /// process waits for to `store`, where a durable execution of another
+    /// process (or a parked one) finds them. `StateMachine::with_store` does it for the
     /// tokens of its settings.
     pub fn attach_store(&self, store: crate::store::Store) {
         *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
@@ -211,10 +225,7 @@ impl TaskTokens {
         token: &str,
         outcome: Result<Value, TaskError>,
     ) -> Result<(), TaskTokenError> {
-        let store = self.store.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let (Some(store), Ok(runtime)) = (store, tokio::runtime::Handle::try_current()) else {
-            return Err(TaskTokenError::TaskDoesNotExist(token.to_owned()));
-        };
+        let (store, runtime) = self.store_and_runtime(token)?;
         let token = token.to_owned();
         runtime.spawn(async move {
             let _ = match outcome {
@@ -226,6 +237,19 @@ impl TaskTokens {
             };
         });
         Ok(())
+    }
+
+    /// The attached store, and the runtime to reach it from in the
+    /// background: without either, no task waits for `token`.
+    fn store_and_runtime(
+        &self,
+        token: &str,
+    ) -> Result<(crate::store::Store, tokio::runtime::Handle), TaskTokenError> {
+        let store = self.store.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match (store, tokio::runtime::Handle::try_current()) {
+            (Some(store), Ok(runtime)) => Ok((store, runtime)),
+            _ => Err(TaskTokenError::TaskDoesNotExist(token.to_owned())),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Waiting>> {
@@ -313,10 +337,115 @@ impl Drop for TaskCallback {
     }
 }
 
+/// How long a durable token wait must have left before its due time (its
+/// timeout, or its heartbeat deadline) to park rather than wait in memory.
+const PARK_AFTER: Duration = Duration::from_secs(1);
+
+/// Far enough to be never: how long a parked token wait with neither
+/// timeout nor heartbeat waits for its answer.
+const NEVER: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// `now + NEVER`, or `now` itself if that does not fit a time.
+fn far(now: SystemTime) -> SystemTime {
+    now.checked_add(NEVER).unwrap_or(now)
+}
+
+/// What one turn of a token wait saw (see [`call_task_with_token`]).
+enum Turn {
+    /// A heartbeat through [`TaskTokens`] (this process).
+    Beat,
+    /// A heartbeat in the store, newer than the last one seen (ms).
+    StoredBeat(i64),
+    /// The heartbeat deadline came.
+    Silence,
+    /// The handler returned: the token is delivered.
+    Delivered,
+    /// Nothing can happen before the wait's due time: park.
+    Park,
+}
+
+/// When `HeartbeatSeconds` run out: `heartbeat` after the later of `last`
+/// (the start of the wait, or its last heartbeat through [`TaskTokens`])
+/// and `stored` (its last heartbeat in the store, ms). `None` without
+/// `HeartbeatSeconds`, or when the time does not fit (never).
+fn heartbeat_deadline(
+    heartbeat: Option<Duration>,
+    last: SystemTime,
+    stored: Option<i64>,
+) -> Option<SystemTime> {
+    let last = match stored {
+        Some(ms) => last.max(crate::store::from_millis(ms)),
+        None => last,
+    };
+    last.checked_add(heartbeat?)
+}
+
+/// A time kept in the durable run's journal under `key`: the one an
+/// earlier run of the attempt wrote, or `first()`, journaled now.
+fn journaled_time(
+    run: &super::durable::DurableRun,
+    key: String,
+    first: impl FnOnce() -> SystemTime,
+) -> SystemTime {
+    match run.journaled(&key).and_then(|v| v.as_i64()) {
+        Some(ms) => crate::store::from_millis(ms),
+        None => {
+            let time = first();
+            run.journal(key, Value::from(crate::store::millis(time)));
+            time
+        }
+    }
+}
+
+/// What the store says about a durable wait's token (never anything
+/// without a store): its answer only, or (`heartbeats`) also a heartbeat
+/// later than `seen` (ms).
+fn watch_store(
+    run: Option<&Arc<super::durable::DurableRun>>,
+    token: &str,
+    heartbeats: bool,
+    seen: Option<i64>,
+) -> BoxFuture<'static, TokenNews> {
+    let Some(run) = run.cloned() else {
+        return Box::pin(std::future::pending());
+    };
+    let token = token.to_owned();
+    if heartbeats {
+        Box::pin(async move { run.watch_token(&token, seen).await })
+    } else {
+        Box::pin(async move { TokenNews::Answer(run.wait_for_answer(&token).await) })
+    }
+}
+
+/// The task's outcome from the answer sent through [`TaskTokens`].
+fn registry_outcome(
+    answer: Result<Result<Value, TaskError>, impl Sized>,
+) -> Result<Value, StatesError> {
+    match answer {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(error.into()),
+        // The sender lives in the registry until answered or until the
+        // callback is dropped, after the wait.
+        Err(_) => Err(StatesError::runtime("the task token was withdrawn")),
+    }
+}
+
 /// Calls a callback Task's handler with the token in its context, then
 /// waits for the token's answer (see the [module](self) docs).
 /// `timeout_seconds` and `heartbeat_seconds` are the state's
 /// `TimeoutSeconds` and `HeartbeatSeconds` (or what their `*Path` selected).
+///
+/// A durable execution's wait (see [`crate::store`]) also takes its
+/// answer and heartbeats from the store, sent from any process; its
+/// `TimeoutSeconds` run from the first call of the attempt, and its
+/// heartbeat deadline is the latest of that call, of the last heartbeat
+/// through [`TaskTokens`] and of the last one in the store, plus
+/// `HeartbeatSeconds`: a restart neither lengthens nor shortens either.
+/// Once the handler has returned, the top level of an execution that a
+/// worker serves in the process parks until the earlier of the two
+/// deadlines (until its answer without either); when it wakes at its
+/// heartbeat deadline and a heartbeat came meanwhile, it parks again until
+/// the new one, else the task fails with `States.HeartbeatTimeout`.
 pub fn call_task_with_token<C, Fut>(
     exec: &Execution,
     state_name: &str,
@@ -338,37 +467,38 @@ where
     let (journal_key, journaled) =
         super::task_call::journal_lookup(exec, state_name, ctx.retry_count());
     let durable = exec.recorder.scope_log().map(|log| Arc::clone(log.run()));
+    let heartbeat = heartbeat_seconds.map(Duration::from_secs);
+    let now = exec.clock().now();
     // A durable attempt whose handler returned before a restart is not
-    // called again: the token it handed out is the same, its answer may be
-    // in the store. Its timeout runs from the first call, and the top
-    // level parks while it waits (not with HeartbeatSeconds, whose
-    // heartbeats reach only the running process).
+    // called again: the token it handed out is the same, its answer and
+    // heartbeats may be in the store. Its timeout and heartbeat deadline
+    // come from the journal, and the top level parks while it waits.
     let mut timeout = timeout_seconds.map(Duration::from_secs);
+    let mut timeout_due = None;
+    // Where the heartbeat timer starts: the attempt's first call, or its
+    // last heartbeat through `TaskTokens` (journaled when it parks).
+    let mut last_beat = now;
+    let mut beat_key = None;
     let mut submitted: Option<String> = None;
     let mut already_submitted = false;
-    let mut park = None;
+    let mut may_park = false;
     if let (Some(run), Some(key)) = (&durable, &journal_key) {
         let marker = format!("{key}/submitted");
         already_submitted = run.journaled(&marker).is_some();
         submitted = Some(marker);
         if let Some(limit) = timeout {
-            let deadline_key = format!("{key}/deadline");
-            let now = exec.clock().now();
-            let deadline = match run.journaled(&deadline_key).and_then(|v| v.as_i64()) {
-                Some(ms) => crate::store::from_millis(ms),
-                None => {
-                    let deadline = now + limit;
-                    run.journal(deadline_key, Value::from(crate::store::millis(deadline)));
-                    deadline
-                }
-            };
+            let deadline = journaled_time(run, format!("{key}/deadline"), || {
+                now.checked_add(limit).unwrap_or_else(|| far(now))
+            });
             timeout = Some(deadline.duration_since(now).unwrap_or_default());
+            timeout_due = Some(deadline);
         }
-        if run.may_park() && exec.is_top_level() && heartbeat_seconds.is_none() {
-            let due =
-                exec.clock().now() + timeout.unwrap_or(Duration::from_secs(100 * 365 * 86_400));
-            park = Some(due);
+        if heartbeat.is_some() {
+            let key = format!("{key}/heartbeat");
+            last_beat = journaled_time(run, key.clone(), || now);
+            beat_key = Some(key);
         }
+        may_park = run.may_park() && exec.is_top_level();
     }
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     let recorder = super::task_call::started_events(exec, resource, true).journaled_as(journal_key);
@@ -380,7 +510,7 @@ where
         }))),
     };
     let clock = exec.clock().clone();
-    let heartbeat_clock = clock.clone();
+    let wait_clock = clock.clone();
     let control = exec.control().clone();
     let waited = async move {
         let Some(started) = started else {
@@ -394,7 +524,7 @@ where
             Some(handler) => Some(handler?),
             None => None,
         };
-        let Some(answer) = callback.answer.take() else {
+        let Some(mut answer) = callback.answer.take() else {
             return Err(StatesError::runtime("the task token was already used"));
         };
         let mut handler_done = handler.is_none();
@@ -408,59 +538,122 @@ where
             }
         }
         .fuse();
-        let answer = answer.fuse();
         let token = callback.token.clone();
-        let parking = durable.clone().zip(park);
-        let marker = durable.clone().zip(submitted);
-        let stored = async move {
-            match durable {
-                Some(run) => Box::pin(run.wait_for_answer(&token)).await,
-                None => std::future::pending().await,
-            }
+        // A durable wait with HeartbeatSeconds reads the store's last
+        // heartbeat before it decides anything: woken at its heartbeat
+        // deadline, it looks whether a heartbeat moved it.
+        let mut stored_beat = None;
+        if let (Some(run), Some(_)) = (&durable, heartbeat) {
+            stored_beat = Box::pin(run.look_at_token(&token)).await;
         }
-        .fuse();
-        futures::pin_mut!(handler, answer, stored);
+        let mut watch = watch_store(durable.as_ref(), &token, heartbeat.is_some(), stored_beat);
+        // The heartbeat timer. In memory it restarts at each heartbeat; a
+        // durable wait sleeps until its deadline on the clock.
+        let sleep = |left: Option<Duration>| -> BoxFuture<'static, ()> {
+            let clock = wait_clock.clone();
+            match left {
+                Some(left) => Box::pin(async move { clock.sleep(left).await }),
+                None => Box::pin(std::future::pending()),
+            }
+        };
+        let left = |deadline: Option<SystemTime>| {
+            deadline.map(|d| d.duration_since(wait_clock.now()).unwrap_or_default())
+        };
+        let mut silence = if durable.is_some() {
+            sleep(left(heartbeat_deadline(heartbeat, last_beat, stored_beat)))
+        } else {
+            sleep(heartbeat)
+        };
+        futures::pin_mut!(handler);
         loop {
-            let beat = callback.heartbeat.notified();
-            let silence = async {
-                match heartbeat_seconds {
-                    Some(s) => heartbeat_clock.sleep(Duration::from_secs(s)).await,
-                    None => std::future::pending().await,
-                }
+            let deadline = heartbeat_deadline(heartbeat, last_beat, stored_beat);
+            let due = match (timeout_due, deadline) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => a.or(b).unwrap_or_else(|| far(wait_clock.now())),
             };
-            let park_now = async {
-                match &parking {
-                    Some((run, due)) if handler_done => Box::pin(run.park(&control, *due)).await,
-                    _ => std::future::pending().await,
-                }
-            };
-            tokio::select! {
+            let park_ready = may_park
+                && handler_done
+                && due
+                    .duration_since(wait_clock.now())
+                    .is_ok_and(|left| left >= PARK_AFTER);
+            let turn = tokio::select! {
                 biased;
-                answer = &mut answer => {
-                    return match answer {
-                        Ok(Ok(value)) => Ok(value),
-                        Ok(Err(error)) => Err(error.into()),
-                        // The sender lives in the registry until answered
-                        // or until `callback` is dropped, after this.
-                        Err(_) => Err(StatesError::runtime("the task token was withdrawn")),
-                    };
-                }
-                outcome = &mut stored => return outcome,
+                answer = &mut answer => return registry_outcome(answer),
+                news = &mut watch => match news {
+                    TokenNews::Answer(outcome) => return outcome,
+                    TokenNews::Heartbeat(ms) => Turn::StoredBeat(ms),
+                },
                 outcome = &mut handler, if !handler_done => match outcome {
                     // The call delivered the token; the answer is the result.
-                    Ok(Ok(_)) => {
-                        handler_done = true;
-                        if let Some((run, key)) = &marker {
-                            run.journal(key.clone(), Value::Bool(true));
-                        }
-                    }
+                    Ok(Ok(_)) => Turn::Delivered,
                     Ok(Err(error)) => return Err(error.into()),
                     Err(panic) => return Err(super::task_call::panicked(panic.as_ref())),
                 },
-                () = beat => {}
-                () = silence => return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, "")),
+                () = callback.heartbeat.notified() => Turn::Beat,
+                () = &mut silence => Turn::Silence,
                 // No answer yet: the execution waits in the store.
-                unloaded = park_now => return Err(unloaded),
+                () = std::future::ready(()), if park_ready => Turn::Park,
+            };
+            match turn {
+                Turn::Beat => {
+                    last_beat = last_beat.max(wait_clock.now());
+                    silence = sleep(heartbeat);
+                }
+                Turn::StoredBeat(ms) => {
+                    stored_beat = Some(ms);
+                    watch = watch_store(durable.as_ref(), &token, true, stored_beat);
+                    silence = sleep(left(heartbeat_deadline(heartbeat, last_beat, stored_beat)));
+                }
+                Turn::Delivered => {
+                    handler_done = true;
+                    if let (Some(run), Some(key)) = (&durable, &submitted) {
+                        run.journal(key.clone(), Value::Bool(true));
+                    }
+                }
+                Turn::Silence => {
+                    let Some(run) = &durable else {
+                        return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, ""));
+                    };
+                    // The store's poll may lag behind a heartbeat (or an
+                    // answer) sent just before the deadline: one more look.
+                    let beat = Box::pin(run.look_at_token(&token)).await;
+                    if let Some(outcome) = run.answer(&token) {
+                        return outcome;
+                    }
+                    if beat.is_some_and(|beat| stored_beat.is_none_or(|seen| beat > seen)) {
+                        stored_beat = beat;
+                        watch = watch_store(durable.as_ref(), &token, true, stored_beat);
+                    }
+                    let deadline = heartbeat_deadline(heartbeat, last_beat, stored_beat);
+                    if deadline.is_none_or(|d| d <= wait_clock.now()) {
+                        return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, ""));
+                    }
+                    silence = sleep(left(deadline));
+                }
+                Turn::Park => {
+                    let Some(run) = &durable else { continue };
+                    // From here on, answers and heartbeats of this process
+                    // go through the store too; one that came in the
+                    // meantime is not lost.
+                    callback.tokens.lock().remove(&token);
+                    if let Ok(outcome) = answer.try_recv() {
+                        return registry_outcome(Ok::<_, ()>(outcome));
+                    }
+                    if callback.heartbeat.notified().now_or_never().is_some() {
+                        last_beat = last_beat.max(wait_clock.now());
+                    }
+                    if let Some(key) = &beat_key {
+                        run.journal(key.clone(), Value::from(crate::store::millis(last_beat)));
+                    }
+                    let due = match (
+                        timeout_due,
+                        heartbeat_deadline(heartbeat, last_beat, stored_beat),
+                    ) {
+                        (Some(a), Some(b)) => a.min(b),
+                        (a, b) => a.or(b).unwrap_or_else(|| far(wait_clock.now())),
+                    };
+                    return Err(Box::pin(run.park(&control, due)).await);
+                }
             }
         }
     };

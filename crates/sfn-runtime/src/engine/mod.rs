@@ -42,6 +42,7 @@ pub mod catch;
 pub mod clock;
 pub mod control;
 pub mod durable;
+pub(crate) mod durable_tokens;
 pub mod execution;
 pub mod history;
 pub mod map;

@@ -5,9 +5,9 @@
 //! decides what goes in a row, a backend only keeps it. JSON values are
 //! kept as JSON text; times as milliseconds since the Unix epoch (UTC).
 //!
-//! # Tables (schema version 1)
+//! # Tables (schema version 2)
 //!
-//! * `sfn_meta(key, value)`: `application = 'sfn'`, `schema_version = '1'`.
+//! * `sfn_meta(key, value)`: `application = 'sfn'`, `schema_version = '2'`.
 //!   Opening a database that has tables but no such rows fails with
 //!   [`StoreError::NotAStore`]; a newer schema version with
 //!   [`StoreError::NewerSchema`].
@@ -25,8 +25,9 @@
 //!   execution is (opaque JSON text written by the engine).
 //! * `journal(execution, key, value)`: results the engine must not ask for
 //!   twice (task outcomes, timer due times), opaque JSON text.
-//! * `tokens(token, execution, outcome, answered_at)`: task tokens an
-//!   execution waits on, and their answers.
+//! * `tokens(token, execution, outcome, answered_at, heartbeat_at)`: task
+//!   tokens an execution waits on, their answers, and the time of their
+//!   last heartbeat (`heartbeat_at`, added by version 2).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -170,15 +171,26 @@ pub(crate) struct Claim {
     pub fence: i64,
 }
 
-/// What answering a task token did.
+/// What answering a task token (or sending it a heartbeat) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Answered {
-    /// Stored; the execution is woken if it was parked.
+    /// Stored; for an answer, the execution is woken if it was parked (a
+    /// heartbeat wakes nothing).
     Delivered,
     /// No execution waits on that token (unknown, or its execution ended).
     Unknown,
     /// The token was answered before.
     Repeated,
+}
+
+/// A task token's row, as its waiting execution reads it
+/// ([`Backend::token`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TokenState {
+    /// Its answer (outcome JSON text), once answered.
+    pub outcome: Option<String>,
+    /// When its last heartbeat was sent (ms), if one was.
+    pub heartbeat_at: Option<i64>,
 }
 
 /// What stopping an execution from outside did.
@@ -283,6 +295,16 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn answer(&self, token: String, outcome: String, now: i64) -> BoxFut<'_, Answered>;
     /// The answered tokens of an execution: `(token, outcome)`.
     fn answers(&self, execution: String) -> BoxFut<'_, Vec<(String, String)>>;
+    /// Records a heartbeat for a task token (AWS's `SendTaskHeartbeat`):
+    /// its `heartbeat_at` becomes `now`, unless it holds a later time
+    /// already (it never goes back). Wakes nothing: a parked execution
+    /// reads the heartbeat when its deadline comes. [`Answered::Unknown`]
+    /// when no `RUNNING` execution has the token, [`Answered::Repeated`]
+    /// when it was answered already; both write nothing.
+    fn heartbeat(&self, token: String, now: i64) -> BoxFut<'_, Answered>;
+    /// The row of `execution`'s task token `token`: its answer and last
+    /// heartbeat; `None` when the execution has no such token.
+    fn token(&self, execution: String, token: String) -> BoxFut<'_, Option<TokenState>>;
     /// Redrive (AWS's `RedriveExecution`): a `FAILED`, `TIMED_OUT` or
     /// `ABORTED` execution becomes `RUNNING` again, unowned and due now,
     /// with `redrive_count + 1`, `redrive_date = now`, no stop date, output,

@@ -13,9 +13,10 @@ use serde_json::json;
 
 use super::backend::{
     Answered, Backend, BoxFut, Claim, Commit, Committed, Created, EndRecord, NewExecution, Stopped,
-    StoredEvent,
+    StoredEvent, TokenState,
 };
 use super::committer::Committer;
+use super::schema::Dialect;
 use super::{ListQuery, StoreError, from_millis};
 use crate::handle::ExecutionStatus;
 
@@ -25,6 +26,8 @@ pub(crate) trait Harness: Send + Sync {
     fn open(&self) -> BoxFut<'_, Arc<dyn Backend>>;
     /// Runs SQL (one or more statements) on the case's database directly.
     fn raw(&self, sql: String) -> BoxFut<'_, ()>;
+    /// The SQL dialect of the case's database.
+    fn dialect(&self) -> Dialect;
 }
 
 /// Calls `$m!` with the name of every case that takes a [`Harness`].
@@ -44,6 +47,8 @@ macro_rules! for_each_case {
             stop_leased_is_requested,
             answers_and_tokens,
             answer_while_running_is_not_lost,
+            heartbeats_are_recorded_and_wake_nothing,
+            heartbeat_of_unknown_answered_or_ended_tokens,
             list_pages_filters_newest_first,
             list_default_page_is_100,
             history_in_order,
@@ -53,6 +58,7 @@ macro_rules! for_each_case {
             schema_other_application,
             schema_newer_version,
             schema_reopen_keeps_data,
+            schema_version_1_upgrades_on_open,
             corrupt_rows_are_errors,
         }
     };
@@ -817,6 +823,101 @@ pub(crate) async fn answer_while_running_is_not_lost(harness: &dyn Harness) {
     );
 }
 
+/// A heartbeat writes its time on the token's row (never back in time),
+/// and wakes no parked execution; the token's row gives its answer and
+/// last heartbeat, to its own execution only.
+pub(crate) async fn heartbeats_are_recorded_and_wake_nothing(harness: &dyn Harness) {
+    let backend = harness.open().await.unwrap();
+    create(&backend, new_execution("e", MACHINE, 1, Some(("w", 40)))).await;
+    create(&backend, new_execution("f", MACHINE, 1, None)).await;
+    let mut wait = commit("e", 1);
+    wait.tokens = vec!["t1".into(), "t2".into()];
+    wait.park_until = Some(10_000);
+    assert_eq!(commit_one(&backend, wait).await, ok());
+    let token = |name: &str, token: &str| backend.token(name.into(), token.into());
+    assert_eq!(
+        token("e", "t1").await.unwrap(),
+        Some(TokenState::default()),
+        "no heartbeat yet"
+    );
+    let beat = |token: &str, now: i64| backend.heartbeat(token.into(), now);
+    assert_eq!(beat("t1", 500).await.unwrap(), Answered::Delivered);
+    assert_eq!(
+        backend.next_wake(MACHINE.into()).await.unwrap(),
+        Some(10_000),
+        "a heartbeat does not wake the parked execution"
+    );
+    assert_eq!(
+        names(&claim(&backend, "w2", 600, 10).await),
+        ["f"],
+        "e is not due (f, never claimed, is)"
+    );
+    assert_eq!(beat("t1", 700).await.unwrap(), Answered::Delivered);
+    // A heartbeat stamped earlier (another process's clock) keeps the later.
+    assert_eq!(beat("t1", 650).await.unwrap(), Answered::Delivered);
+    let state = token("e", "t1").await.unwrap().unwrap();
+    assert_eq!(
+        state,
+        TokenState {
+            outcome: None,
+            heartbeat_at: Some(700)
+        }
+    );
+    assert_eq!(
+        token("e", "t2").await.unwrap().unwrap().heartbeat_at,
+        None,
+        "only the token's own row"
+    );
+    assert_eq!(token("f", "t1").await.unwrap(), None, "another execution's");
+    assert_eq!(token("e", "t9").await.unwrap(), None);
+    // The answer is on the same row, with the heartbeat kept.
+    assert_eq!(
+        backend
+            .answer("t1".into(), r#"{"ok":1}"#.into(), 800)
+            .await
+            .unwrap(),
+        Answered::Delivered
+    );
+    assert_eq!(
+        token("e", "t1").await.unwrap().unwrap(),
+        TokenState {
+            outcome: Some(r#"{"ok":1}"#.into()),
+            heartbeat_at: Some(700)
+        }
+    );
+}
+
+/// A heartbeat for a token that was never issued, was answered, or whose
+/// execution ended is refused and writes nothing.
+pub(crate) async fn heartbeat_of_unknown_answered_or_ended_tokens(harness: &dyn Harness) {
+    let backend = harness.open().await.unwrap();
+    create(&backend, new_execution("e", MACHINE, 1, Some(("w", 40)))).await;
+    let mut wait = commit("e", 1);
+    wait.tokens = vec!["t1".into(), "t2".into()];
+    assert_eq!(commit_one(&backend, wait).await, ok());
+    let beat = |token: &str, now: i64| backend.heartbeat(token.into(), now);
+    assert_eq!(beat("nope", 10).await.unwrap(), Answered::Unknown);
+    assert_eq!(
+        backend.answer("t1".into(), "1".into(), 20).await.unwrap(),
+        Answered::Delivered
+    );
+    assert_eq!(beat("t1", 30).await.unwrap(), Answered::Repeated);
+    assert_eq!(
+        backend.token("e".into(), "t1".into()).await.unwrap(),
+        Some(TokenState {
+            outcome: Some("1".into()),
+            heartbeat_at: None
+        }),
+        "a refused heartbeat writes nothing"
+    );
+    assert_eq!(beat("t2", 40).await.unwrap(), Answered::Delivered);
+    let mut done = commit("e", 1);
+    done.end = Some(end("FAILED", false));
+    assert_eq!(commit_one(&backend, done).await, ok());
+    assert_eq!(beat("t2", 50).await.unwrap(), Answered::Unknown);
+    assert_eq!(backend.token("e".into(), "t2".into()).await.unwrap(), None);
+}
+
 /// Pages of `list`, newest first, filtered.
 pub(crate) async fn list_pages_filters_newest_first(harness: &dyn Harness) {
     let backend = harness.open().await.unwrap();
@@ -1220,7 +1321,9 @@ pub(crate) async fn schema_newer_version(harness: &dyn Harness) {
         .await
         .unwrap();
     match harness.open().await.err().expect("opened a newer store") {
-        StoreError::NewerSchema { found, known } => assert_eq!((found, known), (99, 1)),
+        StoreError::NewerSchema { found, known } => {
+            assert_eq!((found, known), (99, super::schema::SCHEMA_VERSION));
+        }
         other => panic!("{other}"),
     }
     harness
@@ -1247,6 +1350,70 @@ pub(crate) async fn schema_reopen_keeps_data(harness: &dyn Harness) {
         .await
         .unwrap();
     assert!(harness.open().await.is_ok());
+}
+
+/// A store of schema version 1 (made here with version 1's own DDL, as
+/// sfn 1 made it) is upgraded when it is opened: its executions and
+/// tokens are kept, and its tokens take heartbeats.
+pub(crate) async fn schema_version_1_upgrades_on_open(harness: &dyn Harness) {
+    let mut sql: Vec<String> = super::schema::version_1_ddl(harness.dialect())
+        .iter()
+        .map(|statement| (*statement).to_owned())
+        .collect();
+    sql.push(
+        "INSERT INTO sfn_meta (key, value) VALUES ('application', 'sfn'), \
+         ('schema_version', '1')"
+            .into(),
+    );
+    sql.push(
+        "INSERT INTO executions (name, arn, machine, status, input, start_date, \
+         last_event_id, wake_at, fence) VALUES ('old', 'arn:old', 'machine', 'RUNNING', \
+         '{}', 5, 1, 9000, 1)"
+            .into(),
+    );
+    sql.push(
+        "INSERT INTO events (execution, id, timestamp, type, details) \
+         VALUES ('old', 1, 5, 'ExecutionStarted', 'null')"
+            .into(),
+    );
+    sql.push("INSERT INTO tokens (token, execution) VALUES ('old-token', 'old')".into());
+    harness.raw(sql.join(";\n")).await.unwrap();
+    let backend = harness.open().await.unwrap();
+    let described = backend.describe("old".into()).await.unwrap().unwrap();
+    assert_eq!(described.status, ExecutionStatus::Running);
+    assert_eq!(
+        backend
+            .token("old".into(), "old-token".into())
+            .await
+            .unwrap(),
+        Some(TokenState::default())
+    );
+    assert_eq!(
+        backend.heartbeat("old-token".into(), 7000).await.unwrap(),
+        Answered::Delivered
+    );
+    assert_eq!(
+        backend
+            .token("old".into(), "old-token".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .heartbeat_at,
+        Some(7000)
+    );
+    assert_eq!(backend.history("old".into()).await.unwrap().len(), 1);
+    // Opened again: already at the new version, nothing runs twice.
+    drop(backend);
+    let again = harness.open().await.unwrap();
+    assert_eq!(
+        again
+            .token("old".into(), "old-token".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .heartbeat_at,
+        Some(7000)
+    );
 }
 
 /// Damaged rows are errors, never panics.

@@ -19,7 +19,8 @@
 //! (`DescribeExecution`), [`Store::list`] (`ListExecutions`),
 //! [`Store::history`] (`GetExecutionHistory`), and its write calls from any
 //! process: [`Store::stop`] (`StopExecution`),
-//! [`Store::send_task_success`] and the like (`SendTaskSuccess`).
+//! [`Store::send_task_success`] and the like (`SendTaskSuccess`,
+//! `SendTaskFailure`, `SendTaskHeartbeat`).
 //!
 //! # Crates
 //!
@@ -188,6 +189,8 @@ struct Inner {
     url: String,
     /// How long a worker's claim on an execution lasts without renewal.
     lease: Duration,
+    /// Where the store's own calls read the time (see [`Store::with_clock`]).
+    clock: crate::Clock,
 }
 
 impl PartialEq for Store {
@@ -276,6 +279,7 @@ impl Store {
                 serving: std::sync::Mutex::default(),
                 url,
                 lease,
+                clock: crate::Clock::system(),
             }),
         }
     }
@@ -297,8 +301,39 @@ impl Store {
                 serving: std::sync::Mutex::default(),
                 url: self.inner.url.clone(),
                 lease,
+                clock: self.inner.clock.clone(),
             }),
         }
+    }
+
+    /// The same store with another clock for the times its own calls
+    /// write: a task token's answer (the wake-up of its parked
+    /// execution), a heartbeat ([`Store::send_task_heartbeat`]), a stop, a
+    /// redrive. The system clock by default. An execution compares these
+    /// times with its own clock (`Settings::clock`): a test that runs its
+    /// executions on [`Clock::manual`](crate::Clock::manual) gives the same
+    /// clock to the store handles it answers through.
+    #[must_use]
+    pub fn with_clock(self, clock: crate::Clock) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                backend: Arc::clone(&self.inner.backend),
+                committer: self.inner.committer.clone(),
+                worker: self.inner.worker.clone(),
+                changed: tokio::sync::watch::channel(0).0,
+                live: std::sync::Mutex::default(),
+                sqlite_path: self.inner.sqlite_path.clone(),
+                serving: std::sync::Mutex::default(),
+                url: self.inner.url.clone(),
+                lease: self.inner.lease,
+                clock,
+            }),
+        }
+    }
+
+    /// Now, on the store's clock, in milliseconds.
+    fn now(&self) -> i64 {
+        millis(self.inner.clock.now())
     }
 
     pub(crate) fn backend(&self) -> &dyn Backend {
@@ -445,7 +480,7 @@ impl Store {
     ///
     /// [`StoreError::ExecutionDoesNotExist`], or the database's error.
     pub async fn stop(&self, name: &str, error: &str, cause: &str) -> Result<bool, StoreError> {
-        let now = millis(SystemTime::now());
+        let now = self.now();
         let cause = (!cause.is_empty()).then(|| cause.to_owned());
         let mut details = serde_json::Map::new();
         details.insert("error".into(), Value::String(error.to_owned()));
@@ -503,7 +538,7 @@ impl Store {
         }
         let (scopes, forget) =
             crate::engine::durable::redrive_plan(&loaded.scopes, &loaded.journal);
-        let now = millis(SystemTime::now());
+        let now = self.now();
         let event = backend::StoredEvent {
             id: loaded.last_event_id + 1,
             timestamp: now,
@@ -556,8 +591,38 @@ impl Store {
         .await
     }
 
+    /// AWS's `SendTaskHeartbeat`, from any process: the task waiting on
+    /// `token` counts its `HeartbeatSeconds` again from now (the store's
+    /// clock, see [`Store::with_clock`]), whichever process runs its
+    /// execution, or while it is parked.
+    ///
+    /// The heartbeat's time is written on the token's row; it does not
+    /// wake a parked execution: one that waits with `HeartbeatSeconds`
+    /// parks until the earlier of its `TimeoutSeconds` and its heartbeat
+    /// deadline, and when it wakes there, it reads the newest heartbeat and
+    /// parks again until the deadline that heartbeat gives. An execution
+    /// running in a process sees the heartbeat within 200 ms, and before
+    /// it would time out.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::TaskDoesNotExist`] when no execution waits on the
+    /// token: it was never issued, was answered already, or its execution
+    /// ended. (AWS answers `TaskTimedOut` for the token of a task that
+    /// timed out; the store does not tell that case apart.) Or the
+    /// database's error.
+    pub async fn send_task_heartbeat(&self, token: &str) -> Result<(), StoreError> {
+        let now = self.now();
+        match self.backend().heartbeat(token.to_owned(), now).await? {
+            backend::Answered::Delivered => Ok(()),
+            backend::Answered::Unknown | backend::Answered::Repeated => {
+                Err(StoreError::TaskDoesNotExist(token.to_owned()))
+            }
+        }
+    }
+
     async fn answer(&self, token: &str, outcome: Value) -> Result<(), StoreError> {
-        let now = millis(SystemTime::now());
+        let now = self.now();
         match self
             .backend()
             .answer(token.to_owned(), outcome.to_string(), now)

@@ -252,6 +252,9 @@ mod tests {
                 Ok(())
             })
         }
+        fn dialect(&self) -> crate::store::schema::Dialect {
+            crate::store::schema::Dialect::Postgres
+        }
     }
 
     /// `url` with its database (the path) replaced.

@@ -61,6 +61,15 @@
 //!   answer that arrives between the worker's last read of its answers and
 //!   its parking commit would wait for the park's end (or forever, for a
 //!   task token without heartbeat). The cost is at most one extra claim.
+//! * A heartbeat ([`Backend::heartbeat`]) only writes its token's
+//!   `heartbeat_at`: it does not wake a parked execution. An execution
+//!   that waits on a token with `HeartbeatSeconds` parks until the earlier
+//!   of its timeout and its heartbeat deadline; when it wakes there, it
+//!   reads the token's newest heartbeat and parks again until the deadline
+//!   that heartbeat gives (or fails with `States.HeartbeatTimeout` when
+//!   none came). So a heartbeat costs one row update, never a claim, and
+//!   an execution that is sent a heartbeat every few seconds for hours is
+//!   claimed once per `HeartbeatSeconds` at most.
 //! * With PostgreSQL, operations that read a row and then change it take
 //!   the execution's row lock first (`SELECT ... FOR UPDATE`), the lock
 //!   every commit takes with its fence check: the execution row is always
@@ -73,20 +82,27 @@ use std::sync::Arc;
 
 use super::backend::{
     Answered, Backend, BoxFut, Claim, Commit, Committed, Created, EndRecord, Loaded, NewExecution,
-    Stopped, StoredEvent,
+    Stopped, StoredEvent, TokenState,
 };
 use super::{ExecutionDescription, ListPage, ListQuery, StoreError, from_millis, parse_status};
 
 /// The newest schema version this build knows (and creates).
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// The steps from each schema version to the next: `MIGRATIONS[v]` takes
 /// a store from version `v` to `v + 1` (version 0: an empty database).
-/// Version 2 is added by appending a step.
-const MIGRATIONS: &[Migration] = &[Migration {
-    sqlite: SQLITE_V1,
-    postgres: POSTGRES_V1,
-}];
+/// A new version is added by appending a step; a step never changes once
+/// released (stores of every earlier version run it on open).
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sqlite: SQLITE_V1,
+        postgres: POSTGRES_V1,
+    },
+    Migration {
+        sqlite: SQLITE_V2,
+        postgres: POSTGRES_V2,
+    },
+];
 
 /// One migration step, in each dialect.
 struct Migration {
@@ -210,6 +226,20 @@ const POSTGRES_V1: &[&str] = &[
     )"#,
     "CREATE INDEX tokens_by_execution ON tokens (execution)",
 ];
+
+/// Schema version 2, SQLite: the time of a task token's last heartbeat
+/// (ms, `NULL` before the first one).
+const SQLITE_V2: &[&str] = &["ALTER TABLE tokens ADD COLUMN heartbeat_at INTEGER"];
+
+/// Schema version 2, PostgreSQL.
+const POSTGRES_V2: &[&str] = &["ALTER TABLE tokens ADD COLUMN heartbeat_at BIGINT"];
+
+/// The DDL of schema version 1 alone, in `dialect`: a test builds a store
+/// of that version with it (and its `sfn_meta` rows) to check the upgrade.
+#[cfg(test)]
+pub(crate) fn version_1_ddl(dialect: Dialect) -> &'static [&'static str] {
+    dialect.migration(&MIGRATIONS[0])
+}
 
 /// Which SQL engine a statement is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1333,6 +1363,65 @@ impl<E: Engine> SqlBackend<E> {
         Ok(Answered::Delivered)
     }
 
+    async fn do_heartbeat(&self, token: &str, now: i64) -> Result<Answered, StoreError> {
+        let mut session = self.engine.write().await?;
+        // Only the token's row changes (no wake-up: see the module docs),
+        // so no execution row is locked: an ending commit that deletes the
+        // token waits for this statement, or this one finds it gone. The
+        // time never goes back (clocks of two processes may disagree).
+        let beaten = session
+            .execute(
+                "UPDATE tokens SET heartbeat_at = \
+                 CASE WHEN heartbeat_at > $2 THEN heartbeat_at ELSE $2 END \
+                 WHERE token = $1 AND outcome IS NULL AND EXISTS (SELECT 1 FROM executions \
+                 WHERE executions.name = tokens.execution AND executions.status = 'RUNNING')",
+                vec![text(token), int(now)],
+            )
+            .await?;
+        if beaten > 0 {
+            session.commit().await?;
+            return Ok(Answered::Delivered);
+        }
+        let Some(mut row) = session
+            .fetch(
+                "SELECT tokens.outcome, executions.status FROM tokens \
+                 JOIN executions ON executions.name = tokens.execution WHERE tokens.token = $1",
+                vec![text(token)],
+            )
+            .await?
+            .pop()
+        else {
+            return Ok(Answered::Unknown);
+        };
+        let answered = row.opt_text(0)?.is_some();
+        Ok(if answered && row.text(1)? == "RUNNING" {
+            Answered::Repeated
+        } else {
+            Answered::Unknown
+        })
+    }
+
+    async fn do_token(
+        &self,
+        execution: &str,
+        token: &str,
+    ) -> Result<Option<TokenState>, StoreError> {
+        let mut rows = self
+            .engine
+            .fetch(
+                "SELECT outcome, heartbeat_at FROM tokens WHERE token = $1 AND execution = $2",
+                vec![text(token), text(execution)],
+            )
+            .await?;
+        match rows.pop() {
+            Some(mut row) => Ok(Some(TokenState {
+                outcome: row.opt_text(0)?,
+                heartbeat_at: row.opt_int(1)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
     async fn do_answers(&self, execution: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.engine
             .fetch(ANSWERS, vec![text(execution)])
@@ -1436,6 +1525,14 @@ impl<E: Engine> Backend for SqlBackend<E> {
 
     fn answers(&self, execution: String) -> BoxFut<'_, Vec<(String, String)>> {
         Box::pin(async move { self.do_answers(&execution).await })
+    }
+
+    fn heartbeat(&self, token: String, now: i64) -> BoxFut<'_, Answered> {
+        Box::pin(async move { self.do_heartbeat(&token, now).await })
+    }
+
+    fn token(&self, execution: String, token: String) -> BoxFut<'_, Option<TokenState>> {
+        Box::pin(async move { self.do_token(&execution, &token).await })
     }
 
     fn redrive(

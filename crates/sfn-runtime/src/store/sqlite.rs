@@ -262,6 +262,9 @@ mod tests {
                 Ok(())
             })
         }
+        fn dialect(&self) -> crate::store::schema::Dialect {
+            crate::store::schema::Dialect::Sqlite
+        }
     }
 
     macro_rules! sqlite_cases {
