@@ -112,7 +112,7 @@ pub async fn start_named<M: DurableMachine>(
                 chrono::DateTime::<chrono::Utc>::from(crate::store::from_millis(millis(now))),
                 0,
             );
-            let (exec, local) = launch(machine, exec, input, &run, 1, now);
+            let (exec, local) = launch(machine, exec, input, (&run, fence), 1, now);
             Ok(handle(&exec, store, Some(run), Some(local)))
         }
         Created::Exists(existing) => {
@@ -165,14 +165,20 @@ fn check_name(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The run of `exec` in this process, as a future: its top-level scope
-/// under the control's timeout, then its end committed (unless it parked
-/// or lost the store). Returns the execution as the handle needs it.
+/// The run of `exec` in this process under the claim `fence`, as a
+/// future: its top-level scope under the control's timeout, then its end
+/// committed (unless it parked or lost the store). Returns the execution as
+/// the handle needs it.
+///
+/// Once the future is over, nothing of the execution runs here any more:
+/// its lease is no longer renewed, even while a handle keeps the run. A run
+/// unloaded by a failed commit (a full disk, a lost connection) must let
+/// its lease run out, or no worker would ever claim it again.
 fn launch<M: DurableMachine>(
     machine: &Arc<M>,
     exec: Execution,
     input: Value,
-    run: &Arc<DurableRun>,
+    (run, fence): (&Arc<DurableRun>, i64),
     last_event_id: u64,
     start: SystemTime,
 ) -> (
@@ -201,6 +207,7 @@ fn launch<M: DurableMachine>(
         if !matches!(control.ending(), Some(Ending::Unloaded)) {
             let _ = run.finish(&control, clock.now(), &outcome).await;
         }
+        run.store().remove_live(run.name(), fence);
         run.store().notify_parked();
     };
     (view, local)
@@ -339,7 +346,7 @@ async fn resume<M: DurableMachine>(
         machine,
         exec,
         description.input.clone(),
-        &run,
+        (&run, claim.fence),
         last_event_id,
         description.start_date,
     );

@@ -100,15 +100,27 @@ async fn write_batches(backend: Arc<dyn Backend>, mut receiver: mpsc::UnboundedR
                 answer(committed, commits);
             }
             Err(error) => {
-                let message = error.to_string();
+                // Each request of the batch fails with the batch's error,
+                // as the backend gave it (not wrapped in another message).
                 for reply in created {
-                    let _ = reply.send(Err(StoreError::Database(message.clone())));
+                    let _ = reply.send(Err(same_error(&error)));
                 }
                 for reply in committed {
-                    let _ = reply.send(Err(StoreError::Database(message.clone())));
+                    let _ = reply.send(Err(same_error(&error)));
                 }
             }
         }
+    }
+}
+
+/// A copy of `error` for one request of a failed batch: the same variant
+/// and message (`StoreError` is not `Clone`).
+fn same_error(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::Database(message) => StoreError::Database(message.clone()),
+        StoreError::Corrupt(message) => StoreError::Corrupt(message.clone()),
+        StoreError::LeaseLost(name) => StoreError::LeaseLost(name.clone()),
+        other => StoreError::Database(other.to_string()),
     }
 }
 
