@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use sfn_runtime::{Clock, ExecutionStatus, Resources, Settings, Store, TaskContext, TaskError};
 use sqlx::Connection as _;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 sfn_runtime::asl!(mod fan, r#"{
@@ -124,7 +124,10 @@ async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("{name} did not end: {:#}", store.history(name).await.unwrap());
+    panic!(
+        "{name} did not end: {:#}",
+        store.history(name).await.unwrap()
+    );
 }
 
 fn ms(seconds_after_start: u64) -> i64 {
@@ -282,7 +285,12 @@ async fn the_execution_timeout_bounds_the_parking() {
     let d = ended(&store, "bounded-1").await;
     assert_eq!(d.status, ExecutionStatus::TimedOut, "{d:?}");
     let history = store.history("bounded-1").await.unwrap();
-    let last = history["events"].as_array().unwrap().last().unwrap().clone();
+    let last = history["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["type"], "ExecutionTimedOut");
     worker.abort();
 }

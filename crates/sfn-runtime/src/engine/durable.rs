@@ -712,8 +712,8 @@ impl Execution {
         if remaining.is_zero() {
             return Ok(());
         }
-        let _sleeping = (run.may_park && remaining >= PARK_AFTER)
-            .then(|| run.activity.sleeping(due));
+        let _sleeping =
+            (run.may_park && remaining >= PARK_AFTER).then(|| run.activity.sleeping(due));
         self.clock().sleep(remaining).await;
         self.control().check()
     }

@@ -819,7 +819,9 @@ impl Execution {
         last_event_id: u64,
     ) -> Self {
         self.recorder.resume_ids(last_event_id);
-        self.recorder = self.recorder.with_scope(Some(run.scope(String::new(), None)));
+        self.recorder = self
+            .recorder
+            .with_scope(Some(run.scope(String::new(), None)));
         self
     }
 
