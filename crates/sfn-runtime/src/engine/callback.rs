@@ -23,6 +23,24 @@
 //! Both errors go through `Retry` and `Catch`; each attempt gets a new
 //! token, and the token of an attempt that ended is no longer accepted.
 //!
+//! # Durable executions
+//!
+//! The task of an execution started with `start_named` on a state machine
+//! that has a store can be answered, and sent heartbeats, from any process
+//! of the store ([`Store::send_task_success`](crate::Store::send_task_success),
+//! [`Store::send_task_heartbeat`](crate::Store::send_task_heartbeat), or the
+//! [`TaskTokens`] of a state machine that has the store, which forwards a
+//! token none of its tasks waits on). Its deadlines are kept across
+//! restarts: `TimeoutSeconds` from the attempt's first call, and the
+//! heartbeat deadline, `HeartbeatSeconds` after the latest of that call,
+//! its last heartbeat through [`TaskTokens`] and its last heartbeat in the
+//! store. A wait that runs in memory looks in the store every 200 ms, and
+//! once more before it would fail with `States.HeartbeatTimeout`. At the
+//! top level, with a worker in the process, the wait parks until the
+//! earlier of its deadlines; a heartbeat does not wake it: when it wakes at
+//! its heartbeat deadline and finds a newer heartbeat, it parks again until
+//! the deadline that heartbeat gives (see [`call_task_with_token`]).
+//!
 //! # Tokens
 //!
 //! A token is 48 hex digits, a version 4 UUID and a count of the tokens
@@ -33,7 +51,10 @@
 //! attempt ends, however it ends (the registration is dropped with the
 //! attempt's future). A token that is not registered, because it was never
 //! issued or its task already ended, is [`TaskTokenError::TaskDoesNotExist`]
-//! for the caller, as AWS's `TaskDoesNotExist`.
+//! for the caller, as AWS's `TaskDoesNotExist` (unless a store is attached:
+//! then the answer or heartbeat goes to the store, in the background). A
+//! durable execution's token is derived from the execution's secret and
+//! the attempt's state path instead: the same in every run of the attempt.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -32,7 +32,7 @@
 //!
 //! # Group commit
 //!
-//! Every transition of every execution is one [`Commit`](backend::Commit).
+//! Every transition of every execution is one commit (`backend::Commit`).
 //! Commits go through one writer task per store, which takes all the
 //! commits waiting at that moment and writes them in one transaction: with
 //! 100 executions running, one disk flush makes 100 transitions durable.
