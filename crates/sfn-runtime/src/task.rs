@@ -155,16 +155,10 @@ pub struct TaskContext {
     state_machines: StateMachines,
     /// The execution's clock.
     clock: Clock,
-    /// Where the call sits, and the idempotency key built from it on
-    /// first request (boxed: a context is moved with every task future).
-    idempotency: Option<Box<Idempotency>>,
-}
-
-/// A task call's place in its execution and, once asked for, its
-/// idempotency key.
-#[derive(Clone, Debug)]
-struct Idempotency {
-    site: crate::engine::execution::CallSite,
+    /// Where the call sits (inline, not boxed: an allocation per call
+    /// costs more than moving these bytes with the task future).
+    site: Option<crate::engine::execution::CallSite>,
+    /// The idempotency key, built from `site` on first request.
     key: std::sync::OnceLock<String>,
 }
 
@@ -237,7 +231,8 @@ impl TaskContext {
             context: Arc::new(context),
             state_machines: StateMachines::default(),
             clock: Clock::system(),
-            idempotency: None,
+            site: None,
+            key: std::sync::OnceLock::new(),
         }
     }
 
@@ -270,10 +265,7 @@ impl TaskContext {
 
     /// The same context at the call site `site` (for its idempotency key).
     pub(crate) fn with_call_site(mut self, site: crate::engine::execution::CallSite) -> Self {
-        self.idempotency = Some(Box::new(Idempotency {
-            site,
-            key: std::sync::OnceLock::new(),
-        }));
+        self.site = Some(site);
         self
     }
 
@@ -298,17 +290,17 @@ impl TaskContext {
     /// for a context the engine did not make.
     pub fn idempotency_key(&self) -> &str {
         // Built on first request: most handlers never ask.
-        let Some(idempotency) = &self.idempotency else {
+        let Some(site) = &self.site else {
             return "";
         };
-        idempotency.key.get_or_init(|| {
+        self.key.get_or_init(|| {
             let execution = self
                 .context
                 .member("Execution")
                 .and_then(|e| e.get("Id"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            format!("{execution}/{}", idempotency.site.path(&self.state_name))
+            format!("{execution}/{}", site.path(&self.state_name))
         })
     }
 }

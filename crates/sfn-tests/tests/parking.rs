@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 use sfn_runtime::{Clock, ExecutionStatus, Resources, Settings, Store, TaskContext, TaskError};
 use sqlx::Connection as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
@@ -89,7 +89,7 @@ fn db(dir: &tempfile::TempDir) -> PathBuf {
 
 /// The store row's `(owner, wake_at)` of `name`, read with a connection of
 /// its own.
-async fn row(path: &PathBuf, name: &str) -> (Option<String>, Option<i64>) {
+async fn row(path: &Path, name: &str) -> (Option<String>, Option<i64>) {
     let url = format!("sqlite:{}", path.display());
     let mut sql = sqlx::SqliteConnection::connect(&url).await.unwrap();
     let row = sqlx::query_as("SELECT owner, wake_at FROM executions WHERE name = $1")
@@ -103,7 +103,7 @@ async fn row(path: &PathBuf, name: &str) -> (Option<String>, Option<i64>) {
 
 /// Waits until `name` is parked (no owner) with the wake-up time `wake_at`
 /// (ms since the epoch).
-async fn parked_until(path: &PathBuf, name: &str, wake_at: i64) {
+async fn parked_until(path: &Path, name: &str, wake_at: i64) {
     let mut last = (None, None);
     for _ in 0..1000 {
         last = row(path, name).await;

@@ -134,26 +134,22 @@ impl Clock {
     /// its output, or [`Elapsed`] when the time ran out first. With the
     /// system clock this is `tokio::time::timeout`.
     ///
-    /// # Errors
-    ///
-    /// [`Elapsed`] when `duration` passed before `future` finished.
-    pub async fn timeout<F: Future>(
-        &self,
-        duration: Duration,
-        future: F,
-    ) -> Result<F::Output, Elapsed> {
+    /// The future gives [`Elapsed`] when `duration` passed before `future`
+    /// finished. It holds `future` once (an `async fn` would hold it
+    /// twice: as its argument and inside the timer).
+    pub fn timeout<F: Future>(&self, duration: Duration, future: F) -> Timeout<F> {
         match &self.0 {
-            Source::System => tokio::time::timeout(duration, future)
-                .await
-                .map_err(|_| Elapsed),
-            Source::Manual(manual) => {
-                let timer = ManualSleep::new(manual, duration);
-                tokio::select! {
-                    biased;
-                    output = future => Ok(output),
-                    () = timer => Err(Elapsed),
-                }
-            }
+            Source::System => Timeout {
+                inner: TimeoutInner::System {
+                    inner: tokio::time::timeout(duration, future),
+                },
+            },
+            Source::Manual(manual) => Timeout {
+                inner: TimeoutInner::Manual {
+                    future,
+                    timer: ManualSleep::new(manual, duration),
+                },
+            },
         }
     }
 
@@ -285,6 +281,41 @@ impl Manual {
         };
         for waker in wakers {
             waker.wake();
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Clock::timeout`]: the output of the future it runs,
+    /// or [`Elapsed`].
+    pub struct Timeout<F> {
+        #[pin]
+        inner: TimeoutInner<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = TimeoutProjection]
+    enum TimeoutInner<F> {
+        // On the system clock: tokio's timeout.
+        System { #[pin] inner: tokio::time::Timeout<F> },
+        // On a manual clock: the future, polled first, and the timer.
+        Manual { #[pin] future: F, timer: ManualSleep },
+    }
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().inner.project() {
+            TimeoutProjection::System { inner } => inner.poll(cx).map(|r| r.map_err(|_| Elapsed)),
+            TimeoutProjection::Manual { future, timer } => {
+                if let Poll::Ready(output) = future.poll(cx) {
+                    return Poll::Ready(Ok(output));
+                }
+                Pin::new(timer).poll(cx).map(|()| Err(Elapsed))
+            }
         }
     }
 }

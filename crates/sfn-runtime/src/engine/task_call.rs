@@ -57,16 +57,21 @@ where
     let (journal_key, journaled) = journal_lookup(exec, state_name, ctx.retry_count());
     // History: TaskScheduled, TaskStarted, and the outcome.
     let recorder = started_events(exec, resource, false).journaled_as(journal_key);
+    // One value, not a handler and a journaled outcome side by side: the
+    // call's future stays as small as it was before durable executions.
     let started = match journaled {
-        Some(_) => None,
-        None => Some(start_handler(exec, move || fut_fn(ctx))),
+        Some(outcome) => Start::Journaled(outcome),
+        None => match start_handler(exec, move || fut_fn(ctx)) {
+            Ok(handler) => Start::Handler(handler),
+            Err(error) => Start::Journaled(Err(error)),
+        },
     };
     let clock = exec.clock().clone();
     let call = async move {
-        let Some(started) = started else {
-            return journaled.unwrap_or_else(|| Err(timed_out()));
+        let handler = match started {
+            Start::Handler(handler) => handler,
+            Start::Journaled(outcome) => return outcome,
         };
-        let handler = started?;
         let guarded =
             tracing::Instrument::instrument(AssertUnwindSafe(handler).catch_unwind(), span);
         let outcome = match timeout_seconds {
@@ -87,6 +92,14 @@ where
         ended_event(&recorder, &outcome);
         outcome
     }
+}
+
+/// How a task call starts: with its handler's future, or with the outcome
+/// an earlier run committed (or the error that kept the handler from
+/// being called).
+enum Start<Fut> {
+    Handler(Fut),
+    Journaled(Result<Value, StatesError>),
 }
 
 /// The handler's future, made by `make`; not made once the execution is
