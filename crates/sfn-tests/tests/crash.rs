@@ -18,7 +18,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use sfn_runtime::{ExecutionStatus, Store};
+use sfn_runtime::Store;
+
+#[path = "common/store.rs"]
+mod store;
+
+use store::history::{Events, assert_same_events, event_multiset};
 
 /// Executions per run.
 const COUNT: usize = 20;
@@ -67,7 +72,7 @@ fn wait_for(child: &mut Child, limit: Duration) -> bool {
 /// Outputs and the (type, state) multisets of the histories, by execution.
 struct Outcome {
     outputs: BTreeMap<String, Value>,
-    events: BTreeMap<String, Vec<(String, String)>>,
+    events: BTreeMap<String, Events>,
     effects: BTreeSet<String>,
 }
 
@@ -77,29 +82,9 @@ async fn read(db: &Path, effects: &Path) -> Outcome {
     let mut events = BTreeMap::new();
     for i in 0..COUNT {
         let name = format!("exec-{i}");
-        let d = store.describe(&name).await.unwrap();
-        assert_eq!(d.status, ExecutionStatus::Succeeded, "{name}: {d:?}");
-        outputs.insert(name.clone(), d.output.unwrap());
-        let history = store.history(&name).await.unwrap();
-        let list = history["events"].as_array().unwrap();
-        let ids: Vec<u64> = list.iter().map(|e| e["id"].as_u64().unwrap()).collect();
-        assert_eq!(
-            ids,
-            (1..=list.len() as u64).collect::<Vec<_>>(),
-            "{name}: ids 1..n"
-        );
-        let mut multiset: Vec<(String, String)> = list
-            .iter()
-            .map(|e| {
-                let name = e["stateEnteredEventDetails"]["name"]
-                    .as_str()
-                    .or_else(|| e["stateExitedEventDetails"]["name"].as_str())
-                    .unwrap_or_default();
-                (e["type"].as_str().unwrap().to_owned(), name.to_owned())
-            })
-            .collect();
-        multiset.sort();
-        events.insert(name, multiset);
+        let (output, history) = store::succeeded(&store, &name).await;
+        outputs.insert(name.clone(), output);
+        events.insert(name, event_multiset(&history));
     }
     let effects = std::fs::read_dir(effects)
         .unwrap()
@@ -111,21 +96,6 @@ async fn read(db: &Path, effects: &Path) -> Outcome {
         events,
         effects,
     }
-}
-
-/// The events of `a` that `b` does not have (as multisets).
-fn difference(a: &[(String, String)], b: &[(String, String)]) -> Vec<(String, String)> {
-    let mut rest = b.to_vec();
-    let mut out = Vec::new();
-    for event in a {
-        match rest.iter().position(|e| e == event) {
-            Some(i) => {
-                rest.remove(i);
-            }
-            None => out.push(event.clone()),
-        }
-    }
-    out
 }
 
 #[test]
@@ -190,13 +160,7 @@ fn executions_survive_sigkill_at_random_moments() {
         "outputs equal the uninterrupted run's"
     );
     for (name, events) in &reference.events {
-        let got = &crashed.events[name];
-        let extra: Vec<_> = difference(got, events);
-        let missing: Vec<_> = difference(events, got);
-        assert!(
-            extra.is_empty() && missing.is_empty(),
-            "{name}: the same history events; extra {extra:?}, missing {missing:?}"
-        );
+        assert_same_events(name, &crashed.events[name], events);
     }
     assert_eq!(
         crashed.effects, reference.effects,

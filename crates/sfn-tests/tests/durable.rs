@@ -20,6 +20,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+#[path = "common/history.rs"]
+mod history;
+
+use history::{assert_ids_contiguous, assert_same_events, event_multiset};
+
 sfn_runtime::asl!(pub mod shop, r#"{
   "StartAt": "Start",
   "States": {
@@ -149,6 +154,11 @@ fn shop_resources(log: &Log) -> Resources {
         })
 }
 
+/// The shop workflow with `log`'s handlers, on `store`.
+fn shop_on(store: &Store, log: &Log) -> Arc<shop::StateMachine> {
+    Arc::new(shop::StateMachine::from_resources(shop_resources(log)).with_store(store.clone()))
+}
+
 fn db(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("orders.db")
 }
@@ -170,36 +180,34 @@ async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
     panic!("{name} did not end: {history:#}");
 }
 
-/// The `(type, name)` of each event, sorted (concurrent branches and items
-/// interleave differently from run to run).
-fn event_multiset(history: &Value) -> Vec<(String, String)> {
-    let mut events: Vec<(String, String)> = history["events"]
+/// How many events of `event_type` the history has.
+fn count(history: &Value, event_type: &str) -> usize {
+    history["events"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            let kind = e["type"].as_str().unwrap().to_owned();
-            let name = e["stateEnteredEventDetails"]["name"]
-                .as_str()
-                .or_else(|| e["stateExitedEventDetails"]["name"].as_str())
-                .unwrap_or_default()
-                .to_owned();
-            (kind, name)
-        })
-        .collect();
-    events.sort();
-    events
+        .filter(|e| e["type"] == event_type)
+        .count()
 }
 
-fn ids_are_contiguous(history: &Value) {
-    let ids: Vec<u64> = history["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_u64().unwrap())
-        .collect();
-    let expected: Vec<u64> = (1..=ids.len() as u64).collect();
-    assert_eq!(ids, expected, "event ids are 1..n in order");
+/// Waits (a while, not forever) until `name` has entered its Wait state.
+async fn until_waiting(store: &Store, name: &str) {
+    for _ in 0..400 {
+        if count(&store.history(name).await.unwrap(), "WaitStateEntered") > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Spawns `machine`'s worker (`serve`) on the runtime.
+macro_rules! spawn_worker {
+    ($machine:expr) => {
+        tokio::spawn({
+            let machine = Arc::clone(&$machine);
+            async move { machine.serve().await }
+        })
+    };
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -218,9 +226,7 @@ async fn a_durable_execution_ends_like_one_in_memory_and_the_store_describes_it(
     let expected = reference.result().await.unwrap();
     let expected_history = reference.history().unwrap().to_json();
 
-    let machine = Arc::new(
-        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
-    );
+    let machine = shop_on(&store, &log);
     let handle = machine.start_named("order-1", order()).await.unwrap();
     assert_eq!(handle.name(), "order-1");
     assert_eq!(
@@ -242,8 +248,12 @@ async fn a_durable_execution_ends_like_one_in_memory_and_the_store_describes_it(
     assert!(stop >= d.start_date);
 
     let history = store.history("order-1").await.unwrap();
-    ids_are_contiguous(&history);
-    assert_eq!(event_multiset(&history), event_multiset(&expected_history));
+    assert_ids_contiguous("order-1", &history);
+    assert_same_events(
+        "order-1",
+        &event_multiset(&history),
+        &event_multiset(&expected_history),
+    );
     let events = history["events"].as_array().unwrap();
     assert_eq!(events[0]["type"], "ExecutionStarted");
     assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
@@ -266,9 +276,7 @@ async fn names_follow_aws_rules() {
     let store = Store::sqlite(db(&dir)).await.unwrap();
     let log = Log::default();
     *log.block.lock().unwrap() = Some("Pay");
-    let machine = Arc::new(
-        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
-    );
+    let machine = shop_on(&store, &log);
     let first = machine.start_named("n-1", order()).await.unwrap();
     // Running, same input: the same execution.
     let again = machine.start_named("n-1", order()).await.unwrap();
@@ -329,6 +337,58 @@ async fn until(mut done: impl FnMut() -> bool) {
     panic!("timed out waiting");
 }
 
+/// The handler of the approval workflow's callback task: it notes the task
+/// token it is handed and counts its calls.
+#[derive(Clone, Default)]
+struct Approvals {
+    token: Arc<Mutex<Option<String>>>,
+    calls: Arc<Mutex<usize>>,
+}
+
+impl Approvals {
+    /// The resources of the approval workflow; its task answers with
+    /// `message_id`.
+    fn resources(&self, message_id: &'static str) -> Resources {
+        let approvals = self.clone();
+        Resources::new().handler(
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            move |input: Value, _ctx: TaskContext| {
+                let approvals = approvals.clone();
+                async move {
+                    *approvals.calls.lock().unwrap() += 1;
+                    *approvals.token.lock().unwrap() =
+                        input["MessageBody"]["token"].as_str().map(str::to_owned);
+                    Ok::<_, TaskError>(json!({"MessageId": message_id}))
+                }
+            },
+        )
+    }
+
+    /// Waits until the handler was handed the task token; returns it.
+    async fn token(&self) -> String {
+        until(|| self.token.lock().unwrap().is_some()).await;
+        self.token.lock().unwrap().clone().unwrap()
+    }
+}
+
+/// Starts the approval execution `name` on the store in `dir` (no worker
+/// runs); returns its handle once its task has been handed its token, and
+/// the token.
+async fn approval_waits(
+    dir: &tempfile::TempDir,
+    name: &str,
+    input: Value,
+    message_id: &'static str,
+) -> (sfn_runtime::ExecutionHandle, String) {
+    let store = Store::sqlite(db(dir)).await.unwrap();
+    let approvals = Approvals::default();
+    let machine = Arc::new(
+        approval::StateMachine::from_resources(approvals.resources(message_id)).with_store(store),
+    );
+    let handle = machine.start_named(name, input).await.unwrap();
+    (handle, approvals.token().await)
+}
+
 #[test]
 fn a_restart_continues_from_the_last_commit_and_never_asks_a_committed_result_again() {
     let dir = tempfile::tempdir().unwrap();
@@ -356,13 +416,8 @@ fn a_restart_continues_from_the_last_commit_and_never_asks_a_committed_result_ag
         let (log, path) = (log.clone(), path.clone());
         async move {
             let store = Store::sqlite(&path).await.unwrap();
-            let machine = Arc::new(
-                shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
-            );
-            let worker = tokio::spawn({
-                let machine = Arc::clone(&machine);
-                async move { machine.serve().await }
-            });
+            let machine = shop_on(&store, &log);
+            let worker = spawn_worker!(machine);
             let d = ended(&store, "order-7").await;
             assert_eq!(d.status, ExecutionStatus::Succeeded, "{d:?}");
             let output = d.output.unwrap();
@@ -370,7 +425,7 @@ fn a_restart_continues_from_the_last_commit_and_never_asks_a_committed_result_ag
             assert_eq!(output["picked"].as_array().unwrap().len(), 3);
             assert_eq!(output["finish"][1], "mailed");
             let history = store.history("order-7").await.unwrap();
-            ids_are_contiguous(&history);
+            assert_ids_contiguous("order-7", &history);
             let entered = |name: &str| {
                 history["events"]
                     .as_array()
@@ -425,10 +480,7 @@ fn timers_across_a_restart_fire_when_due_and_not_before() {
                     .with_settings(settings)
                     .with_store(store.clone()),
             );
-            let worker = tokio::spawn({
-                let machine = Arc::clone(&machine);
-                async move { machine.serve().await }
-            });
+            let worker = spawn_worker!(machine);
             // Give the worker a moment to register, so that Waits park.
             tokio::time::sleep(Duration::from_millis(50)).await;
             for name in ["early", "late"] {
@@ -438,18 +490,7 @@ fn timers_across_a_restart_fire_when_due_and_not_before() {
                     .unwrap();
             }
             for name in ["early", "late"] {
-                for _ in 0..400 {
-                    let history = store.history(name).await.unwrap();
-                    if history["events"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|e| e["type"] == "WaitStateEntered")
-                    {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
+                until_waiting(&store, name).await;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
             worker.abort();
@@ -472,10 +513,7 @@ fn timers_across_a_restart_fire_when_due_and_not_before() {
                 .start_named("late-2", json!({"name": "late-2"}))
                 .await
                 .unwrap();
-            let worker = tokio::spawn({
-                let machine = Arc::clone(&machine);
-                async move { machine.serve().await }
-            });
+            let worker = spawn_worker!(machine);
             // Came due while no process ran: fires at once.
             for name in ["early", "late"] {
                 let d = ended(&store, name).await;
@@ -514,24 +552,10 @@ async fn a_parked_execution_is_stopped_from_another_handle() {
             })
             .with_store(store.clone()),
     );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
+    let worker = spawn_worker!(machine);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let handle = machine.start_named("parked", json!({})).await.unwrap();
-    for _ in 0..400 {
-        let h = store.history("parked").await.unwrap();
-        if h["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["type"] == "WaitStateEntered")
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    until_waiting(&store, "parked").await;
     // Another handle on the same file, as another process would have.
     let other = Store::sqlite(db(&dir)).await.unwrap();
     assert!(
@@ -548,7 +572,7 @@ async fn a_parked_execution_is_stopped_from_another_handle() {
     let d = store.describe("parked").await.unwrap();
     assert_eq!(d.status, ExecutionStatus::Aborted);
     let history = store.history("parked").await.unwrap();
-    ids_are_contiguous(&history);
+    assert_ids_contiguous("parked", &history);
     assert_eq!(
         history["events"].as_array().unwrap().last().unwrap()["type"],
         "ExecutionAborted"
@@ -566,27 +590,7 @@ async fn a_parked_execution_is_stopped_from_another_handle() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_token_is_answered_through_another_store_handle() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::sqlite(db(&dir)).await.unwrap();
-    let token: Arc<Mutex<Option<String>>> = Arc::default();
-    let seen = Arc::clone(&token);
-    let resources = Resources::new().handler(
-        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        move |input: Value, _ctx: TaskContext| {
-            let seen = Arc::clone(&seen);
-            async move {
-                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
-                Ok::<_, TaskError>(json!({"MessageId": "m-1"}))
-            }
-        },
-    );
-    let machine =
-        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
-    let handle = machine
-        .start_named("approve-1", json!({"amount": 10}))
-        .await
-        .unwrap();
-    until(|| token.lock().unwrap().is_some()).await;
-    let token = token.lock().unwrap().clone().unwrap();
+    let (handle, token) = approval_waits(&dir, "approve-1", json!({"amount": 10}), "m-1").await;
     let other = Store::sqlite(db(&dir)).await.unwrap();
     assert!(matches!(
         other.send_task_success("not-a-token", json!(1)).await,
@@ -608,27 +612,7 @@ async fn a_task_token_is_answered_through_another_store_handle() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn task_tokens_of_another_machine_on_the_store_answer_through_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::sqlite(db(&dir)).await.unwrap();
-    let token: Arc<Mutex<Option<String>>> = Arc::default();
-    let seen = Arc::clone(&token);
-    let resources = Resources::new().handler(
-        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        move |input: Value, _ctx: TaskContext| {
-            let seen = Arc::clone(&seen);
-            async move {
-                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
-                Ok::<_, TaskError>(json!({"MessageId": "m-2"}))
-            }
-        },
-    );
-    let machine =
-        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
-    let handle = machine
-        .start_named("approve-2", json!({"amount": 20}))
-        .await
-        .unwrap();
-    until(|| token.lock().unwrap().is_some()).await;
-    let token = token.lock().unwrap().clone().unwrap();
+    let (handle, token) = approval_waits(&dir, "approve-2", json!({"amount": 20}), "m-2").await;
     // Another machine, on its own handle of the store (as another process
     // would have), answers with its `TaskTokens`: the token is not one of
     // its own tasks, so the answer goes through the store.
@@ -682,13 +666,8 @@ async fn redrive_runs_the_failed_item_again_and_not_the_finished_ones() {
     let store = Store::sqlite(db(&dir)).await.unwrap();
     let log = Log::default();
     *log.fail_sku.lock().unwrap() = Some("B-2");
-    let machine = Arc::new(
-        shop::StateMachine::from_resources(shop_resources(&log)).with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
+    let machine = shop_on(&store, &log);
+    let worker = spawn_worker!(machine);
     let handle = machine.start_named("r-1", order()).await.unwrap();
     let error = handle.result().await.unwrap_err();
     assert_eq!(error.error, "OutOfPaper");
@@ -715,19 +694,13 @@ async fn redrive_runs_the_failed_item_again_and_not_the_finished_ones() {
     assert_eq!(picks.iter().filter(|s| *s == "B-2").count(), 2, "{picks:?}");
     assert!(picks.iter().any(|s| s == "C-3"));
     let history = store.history("r-1").await.unwrap();
-    ids_are_contiguous(&history);
-    let types: Vec<&str> = history["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
-    assert_eq!(types.iter().filter(|t| **t == "ExecutionFailed").count(), 1);
+    assert_ids_contiguous("r-1", &history);
+    assert_eq!(count(&history, "ExecutionFailed"), 1);
+    assert_eq!(count(&history, "ExecutionRedriven"), 1);
     assert_eq!(
-        types.iter().filter(|t| **t == "ExecutionRedriven").count(),
-        1
+        history["events"].as_array().unwrap().last().unwrap()["type"],
+        "ExecutionSucceeded"
     );
-    assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
     // A succeeded execution cannot be redriven.
     assert!(matches!(
         store.redrive("r-1").await,
@@ -744,32 +717,18 @@ async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handl
     use sqlx::Connection;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::sqlite(db(&dir)).await.unwrap();
-    let token: Arc<Mutex<Option<String>>> = Arc::default();
-    let calls = Arc::new(Mutex::new(0));
-    let (seen, counted) = (Arc::clone(&token), Arc::clone(&calls));
-    let resources = Resources::new().handler(
-        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        move |input: Value, _ctx: TaskContext| {
-            let (seen, counted) = (Arc::clone(&seen), Arc::clone(&counted));
-            async move {
-                *counted.lock().unwrap() += 1;
-                *seen.lock().unwrap() = input["MessageBody"]["token"].as_str().map(str::to_owned);
-                Ok::<_, TaskError>(json!({"MessageId": "m-3"}))
-            }
-        },
+    let approvals = Approvals::default();
+    let machine = Arc::new(
+        approval::StateMachine::from_resources(approvals.resources("m-3"))
+            .with_store(store.clone()),
     );
-    let machine =
-        Arc::new(approval::StateMachine::from_resources(resources).with_store(store.clone()));
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
+    let worker = spawn_worker!(machine);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let handle = machine
         .start_named("approve-3", json!({"amount": 30}))
         .await
         .unwrap();
-    until(|| token.lock().unwrap().is_some()).await;
+    let token = approvals.token().await;
     // Parked: no worker owns it, and it waits for a wake-up in the store.
     let url = format!("sqlite:{}", db(&dir).display());
     let mut sql = sqlx::SqliteConnection::connect(&url).await.unwrap();
@@ -787,7 +746,6 @@ async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handl
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert!(parked, "the execution parks while it waits for its token");
-    let token = token.lock().unwrap().clone().unwrap();
     Store::sqlite(db(&dir))
         .await
         .unwrap()
@@ -802,16 +760,14 @@ async fn a_top_level_task_token_wait_parks_and_resumes_without_calling_the_handl
         output,
         json!({"amount": 30, "answer": {"approved": "later"}})
     );
-    assert_eq!(*calls.lock().unwrap(), 1, "the handler is not called again");
+    assert_eq!(
+        *approvals.calls.lock().unwrap(),
+        1,
+        "the handler is not called again"
+    );
     let history = store.history("approve-3").await.unwrap();
-    ids_are_contiguous(&history);
-    let types: Vec<&str> = history["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
-    assert_eq!(types.iter().filter(|t| **t == "TaskSubmitted").count(), 1);
-    assert_eq!(types.iter().filter(|t| **t == "TaskSucceeded").count(), 1);
+    assert_ids_contiguous("approve-3", &history);
+    assert_eq!(count(&history, "TaskSubmitted"), 1);
+    assert_eq!(count(&history, "TaskSucceeded"), 1);
     worker.abort();
 }
