@@ -205,8 +205,6 @@ fn input() -> Value {
 }
 
 #[test]
-#[ignore = "a SQLite write that fails on a full disk leaves the store's writer connection \
-            counting an open transaction (store/sqlite.rs): every later write fails"]
 fn a_full_disk_unloads_the_run_and_the_execution_continues_when_space_is_back() {
     let disk = match Tmpfs::mount(DISK) {
         Ok(disk) => disk,

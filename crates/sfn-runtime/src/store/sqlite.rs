@@ -95,6 +95,18 @@ pub(crate) async fn open(path: &Path) -> Result<Arc<dyn Backend>, StoreError> {
         .min_connections(1)
         .idle_timeout(None)
         .max_lifetime(None)
+        // A write that fails with SQLITE_FULL or SQLITE_IOERR may have been
+        // rolled back by SQLite itself; sqlx still counts the transaction
+        // open (its queued ROLLBACK fails: "no transaction is active") and
+        // would refuse every later BEGIN. Such a connection is closed when
+        // it is released (after a ping, which runs the queued ROLLBACK
+        // first); the pool opens another.
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                sqlx::Connection::ping(&mut *connection).await?;
+                Ok(<sqlx::sqlite::SqliteTransactionManager as sqlx::TransactionManager>::get_transaction_depth(connection) == 0)
+            })
+        })
         .connect_with(
             base.clone()
                 .journal_mode(SqliteJournalMode::Wal)
