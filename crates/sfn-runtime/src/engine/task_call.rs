@@ -134,12 +134,9 @@ pub(super) fn start_handler<Fut>(
 /// What the handler of `state_name` sees: the context object, the
 /// Resource, `$$.State.RetryCount` and any task token.
 pub(super) fn task_context(exec: &Execution, state_name: &str, resource: &str) -> TaskContext {
-    let retry_count = exec
-        .context
-        .member("State")
-        .and_then(|state| state.get("RetryCount"))
-        .and_then(Value::as_u64)
-        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    // Read from its field: `member("State")` would build (and format the
+    // time of) the whole `$$.State` object, which the handler may never read.
+    let retry_count = exec.context.retry_count().unwrap_or(0);
     TaskContext::new(state_name, resource, exec.context.clone(), retry_count)
         .with_state_machines(exec.settings.state_machines.clone())
         .with_clock(exec.clock().clone())
