@@ -77,6 +77,38 @@ sfn_runtime::asl!(mod bounded, r#"{
   }
 }"#);
 
+sfn_runtime::asl!(mod asking, r#"{
+  "StartAt": "Both",
+  "States": {
+    "Both": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Hour", "States": {"Hour": {"Type": "Wait", "Seconds": 3600, "End": true}}},
+        {"StartAt": "Ask", "States": {"Ask": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          "Parameters": {"token.$": "$$.Task.Token"},
+          "End": true
+        }}}
+      ],
+      "End": true
+    }
+  }
+}"#);
+
+sfn_runtime::asl!(mod asking_bounded, r#"{
+  "StartAt": "Ask",
+  "TimeoutSeconds": 60,
+  "States": {
+    "Ask": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"token.$": "$$.Task.Token"},
+      "End": true
+    }
+  }
+}"#);
+
 const START_SECS: u64 = 1_800_000_000;
 
 fn start() -> SystemTime {
@@ -292,5 +324,115 @@ async fn the_execution_timeout_bounds_the_parking() {
         .unwrap()
         .clone();
     assert_eq!(last["type"], "ExecutionTimedOut");
+    worker.abort();
+}
+
+/// Resources whose token handler keeps the token it was given and counts
+/// its calls.
+fn token_keeper() -> (
+    Resources,
+    Arc<std::sync::Mutex<Option<String>>>,
+    Arc<AtomicUsize>,
+) {
+    let token: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (kept, counted) = (Arc::clone(&token), Arc::clone(&calls));
+    let resources = Resources::new().handler(
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        move |input: Value, _ctx: TaskContext| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            *kept.lock().unwrap() = input["token"].as_str().map(str::to_owned);
+            async { Ok::<_, TaskError>(json!({"MessageId": "m-1"})) }
+        },
+    );
+    (resources, token, calls)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_wait_in_a_branch_parks_with_a_wait_and_its_answer_wakes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::sqlite(&path).await.unwrap();
+    let clock = Clock::manual(start());
+    let (resources, token, calls) = token_keeper();
+    let machine = Arc::new(
+        asking::StateMachine::from_resources(resources)
+            .with_settings(settings(&clock))
+            .with_store(store.clone()),
+    );
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    machine.start_named("ask-1", json!({})).await.unwrap();
+    // One branch waits an hour, the other on its token: parked until the
+    // hour (the token has no deadline).
+    parked_until(&path, "ask-1", ms(3600)).await;
+    let token = token
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("the handler got a token");
+
+    // The answer comes from another handle on the store: the execution
+    // wakes, the branch ends, and it parks again for the rest of the hour.
+    let other = Store::sqlite(&path).await.unwrap();
+    other
+        .send_task_success(&token, json!({"approved": true}))
+        .await
+        .unwrap();
+    let mut answered = false;
+    for _ in 0..1000 {
+        let history = store.history("ask-1").await.unwrap();
+        if history["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "TaskSucceeded")
+        {
+            answered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(answered, "the answer wakes the parked execution");
+    parked_until(&path, "ask-1", ms(3600)).await;
+    clock.advance(Duration::from_secs(3600));
+    let d = ended(&store, "ask-1").await;
+    assert_eq!(d.status, ExecutionStatus::Succeeded, "{d:?}");
+    assert_eq!(d.output, Some(json!([{}, {"approved": true}])));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "the handler is called once"
+    );
+    worker.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parked_token_wait_ends_at_the_execution_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::sqlite(&path).await.unwrap();
+    let clock = Clock::manual(start());
+    let (resources, _token, _calls) = token_keeper();
+    let machine = Arc::new(
+        asking_bounded::StateMachine::from_resources(resources)
+            .with_settings(settings(&clock))
+            .with_store(store.clone()),
+    );
+    let worker = tokio::spawn({
+        let machine = Arc::clone(&machine);
+        async move { machine.serve().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    machine.start_named("ask-2", json!({})).await.unwrap();
+    // No task timeout, no heartbeat: the execution's TimeoutSeconds bounds
+    // the parking.
+    parked_until(&path, "ask-2", ms(60)).await;
+    clock.advance(Duration::from_secs(61));
+    let d = ended(&store, "ask-2").await;
+    assert_eq!(d.status, ExecutionStatus::TimedOut, "{d:?}");
     worker.abort();
 }

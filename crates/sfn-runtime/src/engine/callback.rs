@@ -35,9 +35,11 @@
 //! heartbeat deadline, `HeartbeatSeconds` after the latest of that call,
 //! its last heartbeat through [`TaskTokens`] and its last heartbeat in the
 //! store. A wait that runs in memory looks in the store every 200 ms, and
-//! once more before it would fail with `States.HeartbeatTimeout`. At the
-//! top level, with a worker in the process, the wait parks until the
-//! earlier of its deadlines; a heartbeat does not wake it: when it wakes at
+//! once more before it would fail with `States.HeartbeatTimeout`. With a
+//! worker in the process, the wait (at any depth: a Parallel branch, a Map
+//! iteration) counts as sleeping until the earlier of its deadlines, and
+//! the execution parks when all its running scopes sleep (see
+//! [`super::parking`]); a heartbeat does not wake it: when it wakes at
 //! its heartbeat deadline and finds a newer heartbeat, it parks again until
 //! the deadline that heartbeat gives (see [`call_task_with_token`]).
 //!
@@ -358,10 +360,6 @@ impl Drop for TaskCallback {
     }
 }
 
-/// How long a durable token wait must have left before its due time (its
-/// timeout, or its heartbeat deadline) to park rather than wait in memory.
-const PARK_AFTER: Duration = Duration::from_secs(1);
-
 /// Far enough to be never: how long a parked token wait with neither
 /// timeout nor heartbeat waits for its answer.
 const NEVER: Duration = Duration::from_secs(100 * 365 * 86_400);
@@ -381,8 +379,6 @@ enum Turn {
     Silence,
     /// The handler returned: the token is delivered.
     Delivered,
-    /// Nothing can happen before the wait's due time: park.
-    Park,
 }
 
 /// When `HeartbeatSeconds` run out: `heartbeat` after the later of `last`
@@ -462,9 +458,10 @@ fn registry_outcome(
 /// heartbeat deadline is the latest of that call, of the last heartbeat
 /// through [`TaskTokens`] and of the last one in the store, plus
 /// `HeartbeatSeconds`: a restart neither lengthens nor shortens either.
-/// Once the handler has returned, the top level of an execution that a
-/// worker serves in the process parks until the earlier of the two
-/// deadlines (until its answer without either); when it wakes at its
+/// Once the handler has returned, in an execution that a worker serves in
+/// the process, the wait sleeps until the earlier of the two deadlines
+/// (until its answer without either), and the execution parks when every
+/// running scope sleeps; when it wakes at its
 /// heartbeat deadline and a heartbeat came meanwhile, it parks again until
 /// the new one, else the task fails with `States.HeartbeatTimeout`.
 pub fn call_task_with_token<C, Fut>(
@@ -493,7 +490,7 @@ where
     // A durable attempt whose handler returned before a restart is not
     // called again: the token it handed out is the same, its answer and
     // heartbeats may be in the store. Its timeout and heartbeat deadline
-    // come from the journal, and the top level parks while it waits.
+    // come from the journal, and the execution may park while it waits.
     let mut timeout = timeout_seconds.map(Duration::from_secs);
     let mut timeout_due = None;
     // Where the heartbeat timer starts: the attempt's first call, or its
@@ -519,7 +516,7 @@ where
             last_beat = journaled_time(run, key.clone(), || now);
             beat_key = Some(key);
         }
-        may_park = run.may_park() && exec.is_top_level();
+        may_park = run.may_park();
     }
     // History: TaskScheduled, TaskStarted, TaskSubmitted, and the outcome.
     let recorder = super::task_call::started_events(exec, resource, true).journaled_as(journal_key);
@@ -586,20 +583,47 @@ where
             sleep(heartbeat)
         };
         futures::pin_mut!(handler);
+        // Once the handler has returned and nothing can happen before the
+        // wait's due time, the wait counts as a sleeper of the run (see
+        // `super::parking`): the execution parks when every scope sleeps.
+        // From then on its answers and heartbeats come through the store
+        // only, so that none is lost when it parks.
+        let mut in_registry = true;
+        let mut sleeping: Option<(super::parking::Sleeping<'_>, SystemTime)> = None;
         loop {
             let deadline = heartbeat_deadline(heartbeat, last_beat, stored_beat);
             let due = match (timeout_due, deadline) {
                 (Some(a), Some(b)) => a.min(b),
                 (a, b) => a.or(b).unwrap_or_else(|| far(wait_clock.now())),
             };
-            let park_ready = may_park
-                && handler_done
+            if let Some(run) = durable.as_deref().filter(|_| may_park && handler_done)
+                && sleeping.as_ref().is_none_or(|(_, at)| *at != due)
                 && due
                     .duration_since(wait_clock.now())
-                    .is_ok_and(|left| left >= PARK_AFTER);
+                    .is_ok_and(|left| left >= super::parking::PARK_AFTER)
+            {
+                if in_registry {
+                    // Out of this process's registry: a `TaskTokens`
+                    // answer or heartbeat for it now goes to the store.
+                    // One that came in the meantime is not lost.
+                    callback.tokens.lock().remove(&token);
+                    in_registry = false;
+                    if let Ok(outcome) = answer.try_recv() {
+                        return registry_outcome(Ok::<_, ()>(outcome));
+                    }
+                    if callback.heartbeat.notified().now_or_never().is_some() {
+                        last_beat = last_beat.max(wait_clock.now());
+                        continue;
+                    }
+                    if let Some(key) = &beat_key {
+                        run.journal(key.clone(), Value::from(crate::store::millis(last_beat)));
+                    }
+                }
+                sleeping = Some((run.activity().sleeping(due), due));
+            }
             let turn = tokio::select! {
                 biased;
-                answer = &mut answer => return registry_outcome(answer),
+                answer = &mut answer, if in_registry => return registry_outcome(answer),
                 news = &mut watch => match news {
                     TokenNews::Answer(outcome) => return outcome,
                     TokenNews::Heartbeat(ms) => Turn::StoredBeat(ms),
@@ -612,8 +636,6 @@ where
                 },
                 () = callback.heartbeat.notified() => Turn::Beat,
                 () = &mut silence => Turn::Silence,
-                // No answer yet: the execution waits in the store.
-                () = std::future::ready(()), if park_ready => Turn::Park,
             };
             match turn {
                 Turn::Beat => {
@@ -650,30 +672,6 @@ where
                         return Err(StatesError::new(names::HEARTBEAT_TIMEOUT, ""));
                     }
                     silence = sleep(left(deadline));
-                }
-                Turn::Park => {
-                    let Some(run) = &durable else { continue };
-                    // From here on, answers and heartbeats of this process
-                    // go through the store too; one that came in the
-                    // meantime is not lost.
-                    callback.tokens.lock().remove(&token);
-                    if let Ok(outcome) = answer.try_recv() {
-                        return registry_outcome(Ok::<_, ()>(outcome));
-                    }
-                    if callback.heartbeat.notified().now_or_never().is_some() {
-                        last_beat = last_beat.max(wait_clock.now());
-                    }
-                    if let Some(key) = &beat_key {
-                        run.journal(key.clone(), Value::from(crate::store::millis(last_beat)));
-                    }
-                    let due = match (
-                        timeout_due,
-                        heartbeat_deadline(heartbeat, last_beat, stored_beat),
-                    ) {
-                        (Some(a), Some(b)) => a.min(b),
-                        (a, b) => a.or(b).unwrap_or_else(|| far(wait_clock.now())),
-                    };
-                    return Err(Box::pin(run.park(&control, due)).await);
                 }
             }
         }

@@ -514,9 +514,10 @@ impl DurableRun {
         self.may_park
     }
 
-    /// Parks the execution until `due`: commits it with its lease released
-    /// and ends the run.
+    /// Parks the execution until `due` (or its own timeout, when that comes
+    /// first): commits it with its lease released and ends the run.
     pub(crate) async fn park(&self, control: &super::Control, due: SystemTime) -> StatesError {
+        let due = self.activity.bounded(due);
         if let Err(error) = self.commit_with(control, Some(millis(due)), None).await {
             return error;
         }

@@ -784,11 +784,6 @@ impl Execution {
         (self.entered_event, self.entered_kind)
     }
 
-    /// Whether this is the top-level scope.
-    pub(crate) fn is_top_level(&self) -> bool {
-        self.scope.outer.is_none()
-    }
-
     /// The prefix of the state paths (and durable keys) of everything
     /// inside the state `name` entered at this scope's current step.
     pub(crate) fn state_prefix(&self, name: &str) -> String {

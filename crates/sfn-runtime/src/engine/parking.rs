@@ -44,6 +44,9 @@ pub(crate) const PARK_AFTER: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub(crate) struct Activity {
     counts: Mutex<Counts>,
+    /// The execution's own timeout (`TimeoutSeconds` after its start): no
+    /// park lasts past it.
+    deadline: std::sync::OnceLock<SystemTime>,
 }
 
 #[derive(Default)]
@@ -92,6 +95,13 @@ impl Activity {
         counts.next_sleeper += 1;
         counts.sleepers.insert(id, due);
         Sleeping { activity: self, id }
+    }
+
+    /// `due`, or the execution's deadline when that comes first.
+    pub(crate) fn bounded(&self, due: SystemTime) -> SystemTime {
+        self.deadline
+            .get()
+            .map_or(due, |deadline| due.min(*deadline))
     }
 
     /// When every leaf sleeps: the earliest due time.
@@ -152,6 +162,9 @@ where
     if !run.may_park() {
         return top.await;
     }
+    if let Some(deadline) = deadline {
+        let _ = run.activity().deadline.set(deadline);
+    }
     let mut top = std::pin::pin!(top);
     let flag = Arc::new(WakeFlag::default());
     let waker = Waker::from(Arc::clone(&flag));
@@ -175,9 +188,6 @@ where
     .await;
     match stopped {
         Err(outcome) => outcome,
-        Ok(due) => {
-            let due = deadline.map_or(due, |deadline| due.min(deadline));
-            Err(run.park(control, due).await)
-        }
+        Ok(due) => Err(run.park(control, due).await),
     }
 }

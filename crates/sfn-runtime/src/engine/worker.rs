@@ -272,19 +272,23 @@ pub async fn serve<M: DurableMachine>(machine: Arc<M>) -> Result<(), StoreError>
             .await
             .ok()
             .flatten();
+        // Due times are on the executions' clock; what other processes
+        // write (answers, stops, new executions) and the lease renewal are
+        // looked for in real time, also when that clock is a manual one.
         let now = settings.clock.now();
-        let mut wait = POLL.min(renew_every);
-        if let Some(next) = next {
-            let due = crate::store::from_millis(next);
-            wait = wait.min(due.duration_since(now).unwrap_or_default());
-        }
-        if wait.is_zero() {
+        let until_due = next.map(|next| {
+            crate::store::from_millis(next)
+                .duration_since(now)
+                .unwrap_or_default()
+        });
+        if until_due.is_some_and(|d| d.is_zero()) {
             tokio::task::yield_now().await;
             continue;
         }
         tokio::select! {
             _ = changes.changed() => {}
-            () = settings.clock.sleep(wait) => {}
+            () = tokio::time::sleep(POLL.min(renew_every)) => {}
+            () = settings.clock.sleep(until_due.unwrap_or_default()), if until_due.is_some() => {}
         }
     }
 }
