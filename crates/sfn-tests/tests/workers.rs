@@ -209,14 +209,32 @@ async fn a_lost_connection_unloads_the_run_and_the_execution_continues() {
     while calls.load(Ordering::SeqCst) == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    // The server drops every connection of the store's database.
+    // The store's database goes away: the server refuses new connections
+    // to it and drops every open one. The handler returns meanwhile: its
+    // result cannot be committed, and the run is unloaded.
     let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    let allow = |on: bool| format!("ALTER DATABASE {database} ALLOW_CONNECTIONS {on}");
+    sqlx::query(&allow(false))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
         .bind(&database)
         .execute(&mut admin)
         .await
         .unwrap();
     release.notify_one();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // While it is away, reading the store is a clear error.
+    let down = store.describe("lost-1").await;
+    assert!(
+        matches!(&down, Err(sfn_runtime::StoreError::Database(_))),
+        "{down:?}"
+    );
+    // The database is back: the worker claims the execution again once
+    // its lease has run out, and calls Hold again (its result was never
+    // committed: at least once).
+    sqlx::query(&allow(true)).execute(&mut admin).await.unwrap();
     let output = tokio::time::timeout(Duration::from_secs(60), handle.result())
         .await
         .expect("the execution ends")
@@ -232,6 +250,16 @@ async fn a_lost_connection_unloads_the_run_and_the_execution_continues() {
             .count()
     };
     assert_eq!((entered("Hold"), entered("After")), (1, 1));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "Hold's first result was lost with the database, so it is asked again"
+    );
+    let succeeded = events
+        .iter()
+        .filter(|e| e["type"] == "LambdaFunctionSucceeded")
+        .count();
+    assert_eq!(succeeded, 1, "one result committed, not two");
     assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
     println!(
         "lost-connection test: Hold called {} times",
