@@ -13,6 +13,10 @@
 
 #![deny(warnings)]
 
+#[path = "common/serving.rs"]
+#[macro_use]
+mod serving;
+
 use serde_json::{Value, json};
 use sfn_runtime::{
     Clock, ExecutionHandle, ExecutionStatus, Resources, Settings, Store, StoreError, TaskContext,
@@ -387,16 +391,7 @@ async fn a_parked_wait_takes_heartbeats_and_its_answer(db: &Db) {
     let store = db.store(&clock).await;
     let queue = Queue::default();
     let tokens = TaskTokens::new();
-    let machine = Arc::new(
-        beating::StateMachine::from_resources(queue.resources())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(beating, queue.resources(), clock, store);
     let handle = machine
         .start_named("parked", json!({"job": 3}))
         .await
@@ -456,16 +451,7 @@ async fn a_parked_wait_times_out_without_heartbeats(db: &Db) {
     let clock = manual();
     let store = db.store(&clock).await;
     let queue = Queue::default();
-    let machine = Arc::new(
-        beating::StateMachine::from_resources(queue.resources())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(beating, queue.resources(), clock, store);
     let handle = machine
         .start_named("forgotten", json!({"job": 4}))
         .await
@@ -495,16 +481,7 @@ async fn a_parked_wait_with_heartbeats_still_times_out(db: &Db) {
     let clock = manual();
     let store = db.store(&clock).await;
     let queue = Queue::default();
-    let machine = Arc::new(
-        short::StateMachine::from_resources(queue.resources())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(short, queue.resources(), clock, store);
     let handle = machine
         .start_named("bounded", json!({"job": 5}))
         .await

@@ -7,8 +7,12 @@
 
 #![deny(warnings)]
 
+#[path = "common/serving.rs"]
+#[macro_use]
+mod serving;
+
 use serde_json::{Value, json};
-use sfn_runtime::{Clock, ExecutionStatus, Resources, Settings, Store, TaskContext, TaskError};
+use sfn_runtime::{Clock, ExecutionStatus, Resources, Store, TaskContext, TaskError};
 use sqlx::Connection as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -166,13 +170,6 @@ fn ms(seconds_after_start: u64) -> i64 {
     i64::try_from((START_SECS + seconds_after_start) * 1000).unwrap()
 }
 
-fn settings(clock: &Clock) -> Settings {
-    Settings {
-        clock: clock.clone(),
-        ..Settings::default()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waits_in_branches_and_iterations_park_the_execution_until_the_earliest() {
     let dir = tempfile::tempdir().unwrap();
@@ -188,16 +185,7 @@ async fn waits_in_branches_and_iterations_park_the_execution_until_the_earliest(
             async move { Ok::<_, TaskError>(json!({"done": input["id"]})) }
         },
     );
-    let machine = Arc::new(
-        fan::StateMachine::from_resources(resources)
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(fan, resources, clock, store);
     let input = json!({"items": [{"id": 1, "wait": 7200}, {"id": 2, "wait": 0}]});
     machine.start_named("fan-1", input).await.unwrap();
 
@@ -252,16 +240,7 @@ async fn a_running_task_keeps_the_execution_loaded_until_it_returns() {
             }
         },
     );
-    let machine = Arc::new(
-        busy::StateMachine::from_resources(resources)
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(busy, resources, clock, store);
     machine.start_named("busy-1", json!({})).await.unwrap();
     for _ in 0..1000 {
         if started.load(Ordering::SeqCst) > 0 {
@@ -300,16 +279,7 @@ async fn the_execution_timeout_bounds_the_parking() {
     let path = db(&dir);
     let store = Store::sqlite(&path).await.unwrap();
     let clock = Clock::manual(start());
-    let machine = Arc::new(
-        bounded::StateMachine::from_resources(Resources::new())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(bounded, Resources::new(), clock, store);
     machine.start_named("bounded-1", json!({})).await.unwrap();
     // TimeoutSeconds 60: it wakes at 60 s, not at the branches' hour.
     parked_until(&path, "bounded-1", ms(60)).await;
@@ -355,16 +325,7 @@ async fn a_token_wait_in_a_branch_parks_with_a_wait_and_its_answer_wakes_it() {
     let store = Store::sqlite(&path).await.unwrap();
     let clock = Clock::manual(start());
     let (resources, token, calls) = token_keeper();
-    let machine = Arc::new(
-        asking::StateMachine::from_resources(resources)
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(asking, resources, clock, store);
     machine.start_named("ask-1", json!({})).await.unwrap();
     // One branch waits an hour, the other on its token: parked until the
     // hour (the token has no deadline).
@@ -417,16 +378,7 @@ async fn a_parked_token_wait_ends_at_the_execution_timeout() {
     let store = Store::sqlite(&path).await.unwrap();
     let clock = Clock::manual(start());
     let (resources, _token, _calls) = token_keeper();
-    let machine = Arc::new(
-        asking_bounded::StateMachine::from_resources(resources)
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
-    let worker = tokio::spawn({
-        let machine = Arc::clone(&machine);
-        async move { machine.serve().await }
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (machine, worker) = serving!(asking_bounded, resources, clock, store);
     machine.start_named("ask-2", json!({})).await.unwrap();
     // No task timeout, no heartbeat: the execution's TimeoutSeconds bounds
     // the parking.
