@@ -44,6 +44,7 @@ mod committer;
 pub(crate) mod postgres;
 mod schema;
 pub(crate) mod sqlite;
+mod sqlx_session;
 
 use std::fmt;
 use std::sync::Arc;

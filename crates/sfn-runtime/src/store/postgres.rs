@@ -27,14 +27,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{
-    ConnectOptions as _, Connection as _, Postgres, Row as _, Transaction, TypeInfo as _,
-    ValueRef as _,
+    ConnectOptions as _, Connection as _, Postgres, Row as _, TypeInfo as _, ValueRef as _,
 };
 
 use super::backend::{Backend, BoxFut};
 use super::schema::{self, Arg, Dialect, Engine, Row, Session, Val};
+use super::sqlx_session::sqlx_session;
 use super::{StoreError, redact};
 
 /// Connections per store.
@@ -88,10 +88,7 @@ impl Engine for PgEngine {
     const DIALECT: Dialect = Dialect::Postgres;
 
     fn write(&self) -> BoxFut<'_, Box<dyn Session>> {
-        Box::pin(async move {
-            let transaction = self.pool.begin().await?;
-            Ok(Box::new(PgSession(transaction)) as Box<dyn Session>)
-        })
+        Box::pin(async move { Ok(SqlxSession::boxed(self.pool.begin().await?)) })
     }
 
     fn read(&self) -> BoxFut<'_, Box<dyn Session>> {
@@ -100,53 +97,16 @@ impl Engine for PgEngine {
                 .pool
                 .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .await?;
-            Ok(Box::new(PgSession(transaction)) as Box<dyn Session>)
+            Ok(SqlxSession::boxed(transaction))
         })
     }
 
     fn fetch<'a>(&'a self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, Vec<Row>> {
-        Box::pin(async move {
-            let rows = bind(sqlx::query(sql), args).fetch_all(&self.pool).await?;
-            rows.iter().map(convert).collect()
-        })
+        Box::pin(fetch(&self.pool, sql, args))
     }
 }
 
-/// A transaction on the pool.
-struct PgSession(Transaction<'static, Postgres>);
-
-impl Session for PgSession {
-    fn execute<'a>(&'a mut self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, u64> {
-        Box::pin(async move {
-            let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await?;
-            Ok(done.rows_affected())
-        })
-    }
-
-    fn fetch<'a>(&'a mut self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, Vec<Row>> {
-        Box::pin(async move {
-            let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await?;
-            rows.iter().map(convert).collect()
-        })
-    }
-
-    fn commit(self: Box<Self>) -> BoxFut<'static, ()> {
-        Box::pin(async move { Ok(self.0.commit().await?) })
-    }
-}
-
-type Query<'a> = sqlx::query::Query<'a, Postgres, PgArguments>;
-
-/// Binds `args` in order (`NULL`s typed: `BIGINT` or `TEXT`).
-fn bind<'a>(mut query: Query<'a>, args: Vec<Arg<'a>>) -> Query<'a> {
-    for arg in args {
-        query = match arg {
-            Arg::Int(value) => query.bind(value),
-            Arg::Text(value) => query.bind(value),
-        };
-    }
-    query
-}
+sqlx_session!(Postgres, convert);
 
 /// How a column of a PostgreSQL type is read.
 enum Kind {

@@ -36,14 +36,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteRow, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
-use sqlx::{Row as _, Sqlite, Transaction, TypeInfo as _, ValueRef as _};
+use sqlx::{Row as _, Sqlite, TypeInfo as _, ValueRef as _};
 
 use super::StoreError;
 use super::backend::{Backend, BoxFut};
 use super::schema::{self, Arg, Dialect, Engine, Row, Session, Val};
+use super::sqlx_session::sqlx_session;
 
 /// How long a statement waits for another connection's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -150,60 +151,20 @@ impl Engine for SqliteEngine {
     fn write(&self) -> BoxFut<'_, Box<dyn Session>> {
         Box::pin(async move {
             let transaction = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-            Ok(Box::new(SqliteSession(transaction)) as Box<dyn Session>)
+            Ok(SqlxSession::boxed(transaction))
         })
     }
 
     fn read(&self) -> BoxFut<'_, Box<dyn Session>> {
-        Box::pin(async move {
-            let transaction = self.reader.begin().await?;
-            Ok(Box::new(SqliteSession(transaction)) as Box<dyn Session>)
-        })
+        Box::pin(async move { Ok(SqlxSession::boxed(self.reader.begin().await?)) })
     }
 
     fn fetch<'a>(&'a self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, Vec<Row>> {
-        Box::pin(async move {
-            let rows = bind(sqlx::query(sql), args).fetch_all(&self.reader).await?;
-            rows.iter().map(convert).collect()
-        })
+        Box::pin(fetch(&self.reader, sql, args))
     }
 }
 
-/// A transaction on one of the pools.
-struct SqliteSession(Transaction<'static, Sqlite>);
-
-impl Session for SqliteSession {
-    fn execute<'a>(&'a mut self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, u64> {
-        Box::pin(async move {
-            let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await?;
-            Ok(done.rows_affected())
-        })
-    }
-
-    fn fetch<'a>(&'a mut self, sql: &'a str, args: Vec<Arg<'a>>) -> BoxFut<'a, Vec<Row>> {
-        Box::pin(async move {
-            let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await?;
-            rows.iter().map(convert).collect()
-        })
-    }
-
-    fn commit(self: Box<Self>) -> BoxFut<'static, ()> {
-        Box::pin(async move { Ok(self.0.commit().await?) })
-    }
-}
-
-type Query<'a> = sqlx::query::Query<'a, Sqlite, SqliteArguments<'a>>;
-
-/// Binds `args` in order.
-fn bind<'a>(mut query: Query<'a>, args: Vec<Arg<'a>>) -> Query<'a> {
-    for arg in args {
-        query = match arg {
-            Arg::Int(value) => query.bind(value),
-            Arg::Text(value) => query.bind(value),
-        };
-    }
-    query
-}
+sqlx_session!(Sqlite, convert);
 
 /// A row as [`Val`]s, by each value's own type (SQLite's columns are not
 /// typed).
