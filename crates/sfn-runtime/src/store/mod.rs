@@ -291,20 +291,7 @@ impl Store {
     /// taken over once it has passed.
     #[must_use]
     pub fn with_lease(self, lease: Duration) -> Store {
-        Store {
-            inner: Arc::new(Inner {
-                backend: Arc::clone(&self.inner.backend),
-                committer: self.inner.committer.clone(),
-                worker: self.inner.worker.clone(),
-                changed: tokio::sync::watch::channel(0).0,
-                live: std::sync::Mutex::default(),
-                sqlite_path: self.inner.sqlite_path.clone(),
-                serving: std::sync::Mutex::default(),
-                url: self.inner.url.clone(),
-                lease,
-                clock: self.inner.clock.clone(),
-            }),
-        }
+        self.derived(lease, self.inner.clock.clone())
     }
 
     /// The same store with another clock for the times its own calls
@@ -316,6 +303,15 @@ impl Store {
     /// clock to the store handles it answers through.
     #[must_use]
     pub fn with_clock(self, clock: crate::Clock) -> Store {
+        let lease = self.inner.lease;
+        self.derived(lease, clock)
+    }
+
+    /// A new handle on the same backend, committer, worker id, file and
+    /// URL, with `lease` and `clock` (and its own change notifications,
+    /// live executions and serving state, as [`Store::with_lease`] and
+    /// [`Store::with_clock`] have always made them).
+    fn derived(&self, lease: Duration, clock: crate::Clock) -> Store {
         Store {
             inner: Arc::new(Inner {
                 backend: Arc::clone(&self.inner.backend),
@@ -326,7 +322,7 @@ impl Store {
                 sqlite_path: self.inner.sqlite_path.clone(),
                 serving: std::sync::Mutex::default(),
                 url: self.inner.url.clone(),
-                lease: self.inner.lease,
+                lease,
                 clock,
             }),
         }
