@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
+use sfn_runtime::store::redact;
 use sfn_runtime::{Clock, ExecutionStatus, Resources, Settings, Store};
 use sqlx::Connection as _;
 
@@ -437,24 +438,5 @@ async fn drop_database(url: &str, name: &str) {
             .execute(&mut admin)
             .await;
         let _ = admin.close().await;
-    }
-}
-
-/// `url` without its password.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }

@@ -725,8 +725,12 @@ pub(crate) fn from_millis(ms: i64) -> SystemTime {
     }
 }
 
-/// A URL without its password, for messages.
-pub(crate) fn redact(url: &str) -> String {
+/// A URL without its password, for messages: `postgres://user:***@host/db`
+/// (a URL without a password is returned as it is). Public for sfn's own
+/// benchmarks, not part of the API.
+#[doc(hidden)]
+#[must_use]
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
