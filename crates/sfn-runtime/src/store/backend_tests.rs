@@ -12,12 +12,12 @@ use std::time::Instant;
 use serde_json::json;
 
 use super::backend::{
-    Answered, Backend, BoxFut, Claim, Commit, Committed, Created, EndRecord, NewExecution, Stopped,
-    StoredEvent, TokenState,
+    Answered, Backend, BoxFut, Claim, Commit, Committed, Created, EndRecord, Loaded, NewExecution,
+    Stopped, StoredEvent, TokenState,
 };
 use super::committer::Committer;
 use super::schema::Dialect;
-use super::{ListQuery, StoreError, from_millis};
+use super::{ExecutionDescription, ListQuery, StoreError, from_millis};
 use crate::handle::ExecutionStatus;
 
 /// A fresh database for one case.
@@ -159,11 +159,36 @@ fn names(claims: &[Claim]) -> Vec<&str> {
     claims.iter().map(|c| c.name.as_str()).collect()
 }
 
+/// Everything about the execution `name`, which exists.
+async fn load(backend: &Arc<dyn Backend>, name: &str) -> Loaded {
+    backend.load(name.into()).await.unwrap().unwrap()
+}
+
+/// The row of the execution `name`, which exists.
+async fn describe(backend: &Arc<dyn Backend>, name: &str) -> ExecutionDescription {
+    backend.describe(name.into()).await.unwrap().unwrap()
+}
+
+/// The state of `token` of `execution`, if there is such a token.
+async fn token(backend: &Arc<dyn Backend>, execution: &str, token: &str) -> Option<TokenState> {
+    backend.token(execution.into(), token.into()).await.unwrap()
+}
+
+/// Runs `sql` on the case's database directly.
+async fn raw(harness: &dyn Harness, sql: &str) {
+    harness.raw(sql.to_owned()).await.unwrap();
+}
+
+/// Why opening the case's database fails (`what` says what it is).
+async fn open_error(harness: &dyn Harness, what: &str) -> StoreError {
+    harness.open().await.err().expect(what)
+}
+
 /// Creating an execution, and creating it again.
 pub(crate) async fn create_and_exists(harness: &dyn Harness) {
     let backend = harness.open().await.unwrap();
     create(&backend, new_execution("e1", MACHINE, 10, None)).await;
-    let described = backend.describe("e1".into()).await.unwrap().unwrap();
+    let described = describe(&backend, "e1").await;
     assert_eq!(described.name, "e1");
     assert_eq!(described.state_machine, MACHINE);
     assert!(described.execution_arn.ends_with(":machine:e1"));
@@ -204,7 +229,7 @@ pub(crate) async fn commit_writes_everything(harness: &dyn Harness) {
     first.tokens = vec!["tok-1".into(), "tok-2".into()];
     assert_eq!(commit_one(&backend, first).await, ok());
 
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.last_event_id, 3);
     assert_eq!(loaded.description.status, ExecutionStatus::Running);
     assert_eq!(loaded.scopes, pairs(&[("s/0", "{}"), ("s/1", "{\"a\":2}")]));
@@ -229,7 +254,7 @@ pub(crate) async fn commit_writes_everything(harness: &dyn Harness) {
     second.scopes = pairs(&[("s/0", "{\"b\":1}")]);
     second.journal = pairs(&[("timer_2", "456")]);
     assert_eq!(commit_one(&backend, second).await, ok());
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.last_event_id, 3);
     assert_eq!(
         loaded.scopes,
@@ -261,7 +286,7 @@ pub(crate) async fn forget_is_a_byte_prefix(harness: &dyn Harness) {
     forget.journal = pairs(&[("a%z", "new")]);
     assert_eq!(commit_one(&backend, forget).await, ok());
 
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     let left = |rows: &[(String, String)]| -> Vec<String> {
         rows.iter().map(|(k, _)| k.clone()).collect()
     };
@@ -282,9 +307,9 @@ pub(crate) async fn forget_is_a_byte_prefix(harness: &dyn Harness) {
     let mut all = commit("e", 1);
     all.forget = vec![String::new()];
     assert_eq!(commit_one(&backend, all).await, ok());
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert!(loaded.scopes.is_empty() && loaded.journal.is_empty());
-    let loaded = backend.load("f".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "f").await;
     assert_eq!(loaded.scopes, pairs(&[("k", "v")]));
 }
 
@@ -304,7 +329,7 @@ pub(crate) async fn lease_lost_writes_nothing(harness: &dyn Harness) {
         commit_one(&backend, stale.clone()).await,
         Committed::LeaseLost
     );
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.last_event_id, 1);
     assert!(loaded.scopes.is_empty() && loaded.journal.is_empty());
     assert_eq!(backend.history("e".into()).await.unwrap().len(), 1);
@@ -351,16 +376,8 @@ pub(crate) async fn batch_mixes_lost_and_written(harness: &dyn Harness) {
 
     assert_eq!(backend.history("z".into()).await.unwrap().len(), 2);
     assert_eq!(backend.history("b".into()).await.unwrap().len(), 1);
-    assert!(
-        backend
-            .load("b".into())
-            .await
-            .unwrap()
-            .unwrap()
-            .scopes
-            .is_empty()
-    );
-    let a = backend.load("a".into()).await.unwrap().unwrap();
+    assert!(load(&backend, "b").await.scopes.is_empty());
+    let a = load(&backend, "a").await;
     assert_eq!(a.last_event_id, 4);
     // a_next's forget came after a's journal entry.
     assert!(a.journal.is_empty());
@@ -381,7 +398,7 @@ pub(crate) async fn batch_mixes_lost_and_written(harness: &dyn Harness) {
 pub(crate) async fn create_batch_in_order(harness: &dyn Harness) {
     let backend = harness.open().await.unwrap();
     create(&backend, new_execution("old", MACHINE, 1, None)).await;
-    let old = backend.describe("old".into()).await.unwrap().unwrap();
+    let old = describe(&backend, "old").await;
     let mut repeat = new_execution("n1", MACHINE, 9, None);
     repeat.input = "[2]".into();
     let results = backend
@@ -631,7 +648,7 @@ pub(crate) async fn stop_parked_aborts(harness: &dyn Harness) {
         .await
         .unwrap();
     assert_eq!(stopped, Stopped::Aborted);
-    let described = backend.describe("e".into()).await.unwrap().unwrap();
+    let described = describe(&backend, "e").await;
     assert_eq!(described.status, ExecutionStatus::Aborted);
     assert_eq!(described.error.as_deref(), Some("Stopped"));
     assert_eq!(described.cause.as_deref(), Some("by hand"));
@@ -645,15 +662,7 @@ pub(crate) async fn stop_parked_aborts(harness: &dyn Harness) {
             ..aborted.clone()
         }
     );
-    assert_eq!(
-        backend
-            .load("e".into())
-            .await
-            .unwrap()
-            .unwrap()
-            .last_event_id,
-        3
-    );
+    assert_eq!(load(&backend, "e").await.last_event_id, 3);
     assert_eq!(
         backend
             .answer("tok".into(), "{}".into(), 800)
@@ -681,7 +690,7 @@ pub(crate) async fn stop_parked_aborts(harness: &dyn Harness) {
         .await
         .unwrap();
     assert_eq!(stopped, Stopped::Aborted);
-    let described = backend.describe("x".into()).await.unwrap().unwrap();
+    let described = describe(&backend, "x").await;
     assert_eq!(described.status, ExecutionStatus::Aborted);
     assert_eq!(described.cause, None);
 }
@@ -705,7 +714,7 @@ pub(crate) async fn stop_leased_is_requested(harness: &dyn Harness) {
         .await
         .unwrap();
     assert_eq!(stopped, Stopped::Requested);
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.description.status, ExecutionStatus::Running);
     assert_eq!(loaded.last_event_id, 1);
     let request = Some(("Stopped".to_owned(), Some("by hand".to_owned())));
@@ -737,7 +746,7 @@ pub(crate) async fn stop_leased_is_requested(harness: &dyn Harness) {
         commit_one(&backend, done).await,
         Committed::Ok { stop: request }
     );
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.description.status, ExecutionStatus::Aborted);
     assert_eq!(loaded.stop, None, "carried out");
     assert_eq!(loaded.description.stop_date, Some(from_millis(5100)));
@@ -777,7 +786,7 @@ pub(crate) async fn answers_and_tokens(harness: &dyn Harness) {
     assert!(backend.answers("nope".into()).await.unwrap().is_empty());
     let claimed = claim(&backend, "w", 60, 10).await;
     assert_eq!(names(&claimed), ["e"]);
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     assert_eq!(loaded.answers, expected);
 
     assert_eq!(answer("t2", "[2]", 70).await.unwrap(), Answered::Delivered);
@@ -903,7 +912,7 @@ pub(crate) async fn heartbeat_of_unknown_answered_or_ended_tokens(harness: &dyn 
     );
     assert_eq!(beat("t1", 30).await.unwrap(), Answered::Repeated);
     assert_eq!(
-        backend.token("e".into(), "t1".into()).await.unwrap(),
+        token(&backend, "e", "t1").await,
         Some(TokenState {
             outcome: Some("1".into()),
             heartbeat_at: None
@@ -915,7 +924,7 @@ pub(crate) async fn heartbeat_of_unknown_answered_or_ended_tokens(harness: &dyn 
     done.end = Some(end("FAILED", false));
     assert_eq!(commit_one(&backend, done).await, ok());
     assert_eq!(beat("t2", 50).await.unwrap(), Answered::Unknown);
-    assert_eq!(backend.token("e".into(), "t2".into()).await.unwrap(), None);
+    assert_eq!(token(&backend, "e", "t2").await, None);
 }
 
 /// Pages of `list`, newest first, filtered.
@@ -1107,15 +1116,7 @@ pub(crate) async fn history_in_order(harness: &dyn Harness) {
         assert!(results.iter().all(|r| *r == ok()), "{results:?}");
     }
     assert_eq!(backend.history("e".into()).await.unwrap(), expected);
-    assert_eq!(
-        backend
-            .load("e".into())
-            .await
-            .unwrap()
-            .unwrap()
-            .last_event_id,
-        next - 1
-    );
+    assert_eq!(load(&backend, "e").await.last_event_id, next - 1);
     assert!(backend.history("nope".into()).await.unwrap().is_empty());
 }
 
@@ -1141,14 +1142,14 @@ pub(crate) async fn end_forgets_progress(harness: &dyn Harness) {
         [ok(), ok()]
     );
 
-    let done = backend.load("ok".into()).await.unwrap().unwrap();
+    let done = load(&backend, "ok").await;
     assert_eq!(done.description.status, ExecutionStatus::Succeeded);
     assert_eq!(done.description.output, Some(json!({ "done": true })));
     assert_eq!(done.description.stop_date, Some(from_millis(9000)));
     assert!(done.scopes.is_empty() && done.journal.is_empty());
     assert_eq!(done.last_event_id, 2);
 
-    let failed = backend.load("failed".into()).await.unwrap().unwrap();
+    let failed = load(&backend, "failed").await;
     assert_eq!(failed.description.status, ExecutionStatus::Failed);
     assert_eq!(
         failed.description.error.as_deref(),
@@ -1193,7 +1194,7 @@ pub(crate) async fn redrive_resets_and_appends(harness: &dyn Harness) {
         .await
         .unwrap();
     assert!(redriven);
-    let loaded = backend.load("e".into()).await.unwrap().unwrap();
+    let loaded = load(&backend, "e").await;
     let d = &loaded.description;
     assert_eq!(d.status, ExecutionStatus::Running);
     assert_eq!(d.redrive_count, 1);
@@ -1260,77 +1261,54 @@ pub(crate) async fn redrive_resets_and_appends(harness: &dyn Harness) {
             "{status}"
         );
     }
-    assert_eq!(
-        backend
-            .describe("s".into())
-            .await
-            .unwrap()
-            .unwrap()
-            .redrive_count,
-        0
-    );
-    assert_eq!(
-        backend
-            .describe("t".into())
-            .await
-            .unwrap()
-            .unwrap()
-            .redrive_count,
-        1
-    );
+    assert_eq!(describe(&backend, "s").await.redrive_count, 0);
+    assert_eq!(describe(&backend, "t").await.redrive_count, 1);
     assert_eq!(backend.history("t".into()).await.unwrap()[1].id, 2);
 }
 
 /// A database with other tables is not a store.
 pub(crate) async fn schema_foreign_database(harness: &dyn Harness) {
-    harness
-        .raw("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)".into())
-        .await
-        .unwrap();
-    let error = harness
-        .open()
-        .await
-        .err()
-        .expect("opened a foreign database");
+    raw(
+        harness,
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)",
+    )
+    .await;
+    let error = open_error(harness, "opened a foreign database").await;
     assert!(matches!(error, StoreError::NotAStore(_)), "{error}");
 }
 
 /// An `sfn_meta` table of another application is not a store either.
 pub(crate) async fn schema_other_application(harness: &dyn Harness) {
-    harness
-        .raw(
-            "CREATE TABLE sfn_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); \
-             INSERT INTO sfn_meta VALUES ('application', 'other'), ('schema_version', '1')"
-                .into(),
-        )
-        .await
-        .unwrap();
-    let error = harness
-        .open()
-        .await
-        .err()
-        .expect("opened another application's db");
+    raw(
+        harness,
+        "CREATE TABLE sfn_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); \
+             INSERT INTO sfn_meta VALUES ('application', 'other'), ('schema_version', '1')",
+    )
+    .await;
+    let error = open_error(harness, "opened another application's db").await;
     assert!(matches!(error, StoreError::NotAStore(_)), "{error}");
 }
 
 /// A store of a newer schema is refused.
 pub(crate) async fn schema_newer_version(harness: &dyn Harness) {
     drop(harness.open().await.unwrap());
-    harness
-        .raw("UPDATE sfn_meta SET value = '99' WHERE key = 'schema_version'".into())
-        .await
-        .unwrap();
-    match harness.open().await.err().expect("opened a newer store") {
+    raw(
+        harness,
+        "UPDATE sfn_meta SET value = '99' WHERE key = 'schema_version'",
+    )
+    .await;
+    match open_error(harness, "opened a newer store").await {
         StoreError::NewerSchema { found, known } => {
             assert_eq!((found, known), (99, super::schema::SCHEMA_VERSION));
         }
         other => panic!("{other}"),
     }
-    harness
-        .raw("UPDATE sfn_meta SET value = 'one' WHERE key = 'schema_version'".into())
-        .await
-        .unwrap();
-    let error = harness.open().await.err().expect("opened a damaged store");
+    raw(
+        harness,
+        "UPDATE sfn_meta SET value = 'one' WHERE key = 'schema_version'",
+    )
+    .await;
+    let error = open_error(harness, "opened a damaged store").await;
     assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
 }
 
@@ -1340,15 +1318,12 @@ pub(crate) async fn schema_reopen_keeps_data(harness: &dyn Harness) {
     create(&first, new_execution("e", MACHINE, 1, None)).await;
     drop(first);
     let second = harness.open().await.unwrap();
-    let described = second.describe("e".into()).await.unwrap().unwrap();
+    let described = describe(&second, "e").await;
     assert_eq!(described.input, json!({ "name": "e" }));
     // Opening twice at once works too.
     let third = harness.open().await.unwrap();
     assert!(third.describe("e".into()).await.unwrap().is_some());
-    harness
-        .raw("INSERT INTO sfn_meta VALUES ('note', 'kept')".into())
-        .await
-        .unwrap();
+    raw(harness, "INSERT INTO sfn_meta VALUES ('note', 'kept')").await;
     assert!(harness.open().await.is_ok());
 }
 
@@ -1377,15 +1352,12 @@ pub(crate) async fn schema_version_1_upgrades_on_open(harness: &dyn Harness) {
             .into(),
     );
     sql.push("INSERT INTO tokens (token, execution) VALUES ('old-token', 'old')".into());
-    harness.raw(sql.join(";\n")).await.unwrap();
+    raw(harness, &sql.join(";\n")).await;
     let backend = harness.open().await.unwrap();
-    let described = backend.describe("old".into()).await.unwrap().unwrap();
+    let described = describe(&backend, "old").await;
     assert_eq!(described.status, ExecutionStatus::Running);
     assert_eq!(
-        backend
-            .token("old".into(), "old-token".into())
-            .await
-            .unwrap(),
+        token(&backend, "old", "old-token").await,
         Some(TokenState::default())
     );
     assert_eq!(
@@ -1393,10 +1365,8 @@ pub(crate) async fn schema_version_1_upgrades_on_open(harness: &dyn Harness) {
         Answered::Delivered
     );
     assert_eq!(
-        backend
-            .token("old".into(), "old-token".into())
+        token(&backend, "old", "old-token")
             .await
-            .unwrap()
             .unwrap()
             .heartbeat_at,
         Some(7000)
@@ -1406,10 +1376,8 @@ pub(crate) async fn schema_version_1_upgrades_on_open(harness: &dyn Harness) {
     drop(backend);
     let again = harness.open().await.unwrap();
     assert_eq!(
-        again
-            .token("old".into(), "old-token".into())
+        token(&again, "old", "old-token")
             .await
-            .unwrap()
             .unwrap()
             .heartbeat_at,
         Some(7000)
@@ -1426,37 +1394,38 @@ pub(crate) async fn corrupt_rows_are_errors(harness: &dyn Harness) {
         Ok(_) => panic!("{what}: no error"),
     };
 
-    harness
-        .raw("UPDATE executions SET status = 'WEIRD' WHERE name = 'e'".into())
-        .await
-        .unwrap();
+    raw(
+        harness,
+        "UPDATE executions SET status = 'WEIRD' WHERE name = 'e'",
+    )
+    .await;
     let message = expect_corrupt(backend.describe("e".into()).await.map(drop), "status");
     assert!(message.contains("WEIRD"), "{message}");
     expect_corrupt(backend.list(ListQuery::default()).await.map(drop), "list");
     expect_corrupt(backend.load("e".into()).await.map(drop), "load");
 
-    harness
-        .raw("UPDATE executions SET status = 'RUNNING', input = '{bad' WHERE name = 'e'".into())
-        .await
-        .unwrap();
+    raw(
+        harness,
+        "UPDATE executions SET status = 'RUNNING', input = '{bad' WHERE name = 'e'",
+    )
+    .await;
     let message = expect_corrupt(backend.describe("e".into()).await.map(drop), "input");
     assert!(message.contains("input"), "{message}");
 
-    harness
-        .raw(
-            "UPDATE executions SET status = 'SUCCEEDED', input = '{}', output = 'nope' \
-             WHERE name = 'e'"
-                .into(),
-        )
-        .await
-        .unwrap();
+    raw(
+        harness,
+        "UPDATE executions SET status = 'SUCCEEDED', input = '{}', output = 'nope' \
+             WHERE name = 'e'",
+    )
+    .await;
     let message = expect_corrupt(backend.describe("e".into()).await.map(drop), "output");
     assert!(message.contains("output"), "{message}");
 
-    harness
-        .raw("UPDATE executions SET output = NULL, redrive_count = -1 WHERE name = 'e'".into())
-        .await
-        .unwrap();
+    raw(
+        harness,
+        "UPDATE executions SET output = NULL, redrive_count = -1 WHERE name = 'e'",
+    )
+    .await;
     expect_corrupt(
         backend.describe("e".into()).await.map(drop),
         "redrive_count",
