@@ -66,6 +66,21 @@ impl Fixture {
     fn path(&self, name: &str) -> String {
         self.dir.path().join(name).to_string_lossy().into_owned()
     }
+
+    /// `sfn graph --history` of the workflow on `history`, written to the
+    /// folder's file `name` first; it must exit 0.
+    fn graph_history(&self, name: &str, history: &str) -> support::Run {
+        let history_file = self.path(name);
+        std::fs::write(&history_file, history).expect("write the history");
+        let graph = sfn(&[
+            "graph",
+            &self.path("wf.asl.json"),
+            "--history",
+            &history_file,
+        ]);
+        assert_eq!(graph.code, 0, "{}", graph.stderr);
+        graph
+    }
 }
 
 /// Runs the executions of [`RUNS`] one after another on the store at
@@ -309,15 +324,7 @@ fn history_prints_json_that_graph_draws() {
     let ids: Vec<u64> = events.iter().filter_map(|e| e["id"].as_u64()).collect();
     assert_eq!(ids, (1..=events.len() as u64).collect::<Vec<_>>());
 
-    let history_file = fixture.path("h.json");
-    std::fs::write(&history_file, &run.stdout).expect("write the history");
-    let graph = sfn(&[
-        "graph",
-        &fixture.path("wf.asl.json"),
-        "--history",
-        &history_file,
-    ]);
-    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    let graph = fixture.graph_history("h.json", &run.stdout);
     assert!(graph.stderr.is_empty(), "{}", graph.stderr);
     let drawn = read_mermaid(&graph.stdout).expect("Mermaid");
     let colour = |state: &str| drawn.colours.get(&drawn.id(state)).cloned();
@@ -341,15 +348,7 @@ fn a_failed_execution_history_ends_failed_and_draws_red() {
     assert_eq!(last["type"], "ExecutionFailed");
     assert_eq!(last["executionFailedEventDetails"]["error"], "CardDeclined");
 
-    let history_file = fixture.path("failed.json");
-    std::fs::write(&history_file, &run.stdout).expect("write the history");
-    let graph = sfn(&[
-        "graph",
-        &fixture.path("wf.asl.json"),
-        "--history",
-        &history_file,
-    ]);
-    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    let graph = fixture.graph_history("failed.json", &run.stdout);
     let drawn = read_mermaid(&graph.stdout).expect("Mermaid");
     assert_eq!(
         drawn.colours.get(&drawn.id("Charge")).map(String::as_str),
