@@ -13,6 +13,9 @@
 
 #![deny(warnings)]
 
+#[path = "common/history.rs"]
+#[allow(dead_code)] // only its id check serves here
+mod history;
 #[path = "common/serving.rs"]
 #[macro_use]
 mod serving;
@@ -126,35 +129,35 @@ impl Db {
 
     /// The execution row's `owner` and `wake_at`.
     async fn row(&self, name: &str) -> (Option<String>, Option<i64>) {
-        let sql = "SELECT owner, wake_at FROM executions WHERE name = $1";
-        match self {
-            Db::Sqlite(_) => {
-                let mut c = sqlx::SqliteConnection::connect(&self.url()).await.unwrap();
-                sqlx::query_as(sql)
-                    .bind(name)
-                    .fetch_one(&mut c)
-                    .await
-                    .unwrap()
-            }
-            Db::Postgres { url, .. } => {
-                let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-                sqlx::query_as(sql)
-                    .bind(name)
-                    .fetch_one(&mut c)
-                    .await
-                    .unwrap()
-            }
-        }
+        self.fetch(
+            "SELECT owner, wake_at FROM executions WHERE name = $1",
+            name,
+        )
+        .await
+        .expect("the execution's row")
     }
 
     /// The `heartbeat_at` of a token's row.
     async fn heartbeat_at(&self, token: &str) -> Option<i64> {
         let sql = "SELECT heartbeat_at FROM tokens WHERE token = $1";
-        let row: Option<(Option<i64>,)> = match self {
+        let row: Option<(Option<i64>,)> = self.fetch(sql, token).await;
+        row.and_then(|(at,)| at)
+    }
+
+    /// The row, if any, of `sql` with the one parameter `param`, read with
+    /// a connection of its own.
+    async fn fetch<T>(&self, sql: &str, param: &str) -> Option<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        match self {
             Db::Sqlite(_) => {
                 let mut c = sqlx::SqliteConnection::connect(&self.url()).await.unwrap();
                 sqlx::query_as(sql)
-                    .bind(token)
+                    .bind(param)
                     .fetch_optional(&mut c)
                     .await
                     .unwrap()
@@ -162,13 +165,12 @@ impl Db {
             Db::Postgres { url, .. } => {
                 let mut c = sqlx::PgConnection::connect(url).await.unwrap();
                 sqlx::query_as(sql)
-                    .bind(token)
+                    .bind(param)
                     .fetch_optional(&mut c)
                     .await
                     .unwrap()
             }
-        };
-        row.and_then(|(at,)| at)
+        }
     }
 
     /// Waits until the execution's row is parked: no owner, due at `due`.
@@ -256,15 +258,18 @@ fn events<'a>(history: &'a Value, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-fn ids_are_contiguous(history: &Value) {
-    let ids: Vec<u64> = history["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_u64().unwrap())
-        .collect();
-    let expected: Vec<u64> = (1..=ids.len() as u64).collect();
-    assert_eq!(ids, expected, "event ids are 1..n in order");
+/// A `beating` machine in memory (no worker: it polls the store), on a
+/// manual clock and a store handle of `db` on that clock, with its queue.
+async fn in_memory(db: &Db) -> (Clock, Store, Queue, Arc<beating::StateMachine>) {
+    let clock = manual();
+    let store = db.store(&clock).await;
+    let queue = Queue::default();
+    let machine = Arc::new(
+        beating::StateMachine::from_resources(queue.resources())
+            .with_settings(settings(&clock))
+            .with_store(store.clone()),
+    );
+    (clock, store, queue, machine)
 }
 
 /// The result of a durable execution's handle.
@@ -278,14 +283,7 @@ async fn result(handle: ExecutionHandle) -> Result<Value, sfn_runtime::Execution
 /// `HeartbeatSeconds: 10` alive (in memory: no worker, it polls the store)
 /// well past 10 s; the answer through that handle then ends the task.
 async fn heartbeats_keep_a_running_wait_alive(db: &Db) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
-    let machine = Arc::new(
-        beating::StateMachine::from_resources(queue.resources())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
+    let (clock, store, queue, machine) = in_memory(db).await;
     let handle = machine
         .start_named("alive", json!({"job": 1}))
         .await
@@ -309,7 +307,7 @@ async fn heartbeats_keep_a_running_wait_alive(db: &Db) {
     let output = result(handle).await.unwrap();
     assert_eq!(output, json!({"job": 1, "answer": {"done": true}}));
     let history = store.history("alive").await.unwrap();
-    ids_are_contiguous(&history);
+    history::assert_ids_contiguous("alive", &history);
     assert!(events(&history, "TaskTimedOut").is_empty(), "{history:#}");
     let succeeded = events(&history, "TaskSucceeded");
     assert_eq!(succeeded.len(), 1);
@@ -324,14 +322,7 @@ async fn heartbeats_keep_a_running_wait_alive(db: &Db) {
 
 /// (b) No heartbeat: `States.HeartbeatTimeout` at 10 s, not before.
 async fn silence_times_the_task_out(db: &Db) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
-    let machine = Arc::new(
-        beating::StateMachine::from_resources(queue.resources())
-            .with_settings(settings(&clock))
-            .with_store(store.clone()),
-    );
+    let (clock, store, queue, machine) = in_memory(db).await;
     let handle = machine
         .start_named("silent", json!({"job": 2}))
         .await
@@ -345,7 +336,7 @@ async fn silence_times_the_task_out(db: &Db) {
     assert_eq!(d.status, ExecutionStatus::Failed);
     assert_eq!(d.error.as_deref(), Some("States.HeartbeatTimeout"));
     let history = store.history("silent").await.unwrap();
-    ids_are_contiguous(&history);
+    history::assert_ids_contiguous("silent", &history);
     let timed_out = events(&history, "TaskTimedOut");
     assert_eq!(timed_out.len(), 1, "{history:#}");
     assert_eq!(timed_out[0]["timestamp"], at(10));
@@ -438,7 +429,7 @@ async fn a_parked_wait_takes_heartbeats_and_its_answer(db: &Db) {
     assert_eq!(output, json!({"job": 3, "answer": {"done": "later"}}));
     assert_eq!(queue.calls(), 1, "the handler is not called again");
     let history = store.history("parked").await.unwrap();
-    ids_are_contiguous(&history);
+    history::assert_ids_contiguous("parked", &history);
     assert_eq!(events(&history, "TaskSubmitted").len(), 1);
     assert!(events(&history, "TaskTimedOut").is_empty(), "{history:#}");
     assert_eq!(events(&history, "TaskSucceeded").len(), 1);
@@ -462,7 +453,7 @@ async fn a_parked_wait_times_out_without_heartbeats(db: &Db) {
     let error = result(handle).await.unwrap_err();
     assert_eq!(error.error, "States.HeartbeatTimeout");
     let history = store.history("forgotten").await.unwrap();
-    ids_are_contiguous(&history);
+    history::assert_ids_contiguous("forgotten", &history);
     let timed_out = events(&history, "TaskTimedOut");
     assert_eq!(timed_out.len(), 1, "{history:#}");
     assert_eq!(timed_out[0]["timestamp"], at(10));
