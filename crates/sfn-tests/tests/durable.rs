@@ -20,9 +20,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+#[path = "common/ended.rs"]
+mod ended;
 #[path = "common/history.rs"]
 mod history;
 
+use ended::ended;
 use history::{assert_ids_contiguous, assert_same_events, event_multiset};
 
 sfn_runtime::asl!(pub mod shop, r#"{
@@ -165,19 +168,6 @@ fn db(dir: &tempfile::TempDir) -> PathBuf {
 
 fn order() -> Value {
     json!({"sku": "A-1", "lines": [{"sku": "A-1"}, {"sku": "B-2"}, {"sku": "C-3"}]})
-}
-
-/// Polls the store until `name` has ended.
-async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
-    for _ in 0..2000 {
-        let d = store.describe(name).await.unwrap();
-        if d.status != ExecutionStatus::Running {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let history = store.history(name).await.unwrap();
-    panic!("{name} did not end: {history:#}");
 }
 
 /// How many events of `event_type` the history has.

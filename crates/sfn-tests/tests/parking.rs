@@ -7,10 +7,13 @@
 
 #![deny(warnings)]
 
+#[path = "common/ended.rs"]
+mod ended;
 #[path = "common/serving.rs"]
 #[macro_use]
 mod serving;
 
+use ended::ended;
 use serde_json::{Value, json};
 use sfn_runtime::{Clock, ExecutionStatus, Resources, Store, TaskContext, TaskError};
 use sqlx::Connection as _;
@@ -119,8 +122,14 @@ fn start() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(START_SECS)
 }
 
-fn db(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("parking.db")
+/// A store on a new SQLite file, and a manual clock at [`start`]: the
+/// temporary directory (removed when dropped), the file, the store and the
+/// clock.
+async fn sqlite_store() -> (tempfile::TempDir, PathBuf, Store, Clock) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parking.db");
+    let store = Store::sqlite(&path).await.unwrap();
+    (dir, path, store, Clock::manual(start()))
 }
 
 /// The store row's `(owner, wake_at)` of `name`, read with a connection of
@@ -151,31 +160,13 @@ async fn parked_until(path: &Path, name: &str, wake_at: i64) {
     panic!("{name} is not parked until {wake_at}: (owner, wake_at) = {last:?}");
 }
 
-/// Polls until `name` has ended.
-async fn ended(store: &Store, name: &str) -> sfn_runtime::ExecutionDescription {
-    for _ in 0..2000 {
-        let d = store.describe(name).await.unwrap();
-        if d.status != ExecutionStatus::Running {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!(
-        "{name} did not end: {:#}",
-        store.history(name).await.unwrap()
-    );
-}
-
 fn ms(seconds_after_start: u64) -> i64 {
     i64::try_from((START_SECS + seconds_after_start) * 1000).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waits_in_branches_and_iterations_park_the_execution_until_the_earliest() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db(&dir);
-    let store = Store::sqlite(&path).await.unwrap();
-    let clock = Clock::manual(start());
+    let (_dir, path, store, clock) = sqlite_store().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&calls);
     let resources = Resources::new().handler(
@@ -222,10 +213,7 @@ async fn waits_in_branches_and_iterations_park_the_execution_until_the_earliest(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_running_task_keeps_the_execution_loaded_until_it_returns() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db(&dir);
-    let store = Store::sqlite(&path).await.unwrap();
-    let clock = Clock::manual(start());
+    let (_dir, path, store, clock) = sqlite_store().await;
     let release = Arc::new(tokio::sync::Notify::new());
     let started = Arc::new(AtomicUsize::new(0));
     let (gate, seen) = (Arc::clone(&release), Arc::clone(&started));
@@ -275,10 +263,7 @@ async fn a_running_task_keeps_the_execution_loaded_until_it_returns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_execution_timeout_bounds_the_parking() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db(&dir);
-    let store = Store::sqlite(&path).await.unwrap();
-    let clock = Clock::manual(start());
+    let (_dir, path, store, clock) = sqlite_store().await;
     let (machine, worker) = serving!(bounded, Resources::new(), clock, store);
     machine.start_named("bounded-1", json!({})).await.unwrap();
     // TimeoutSeconds 60: it wakes at 60 s, not at the branches' hour.
@@ -320,10 +305,7 @@ fn token_keeper() -> (
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_wait_in_a_branch_parks_with_a_wait_and_its_answer_wakes_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db(&dir);
-    let store = Store::sqlite(&path).await.unwrap();
-    let clock = Clock::manual(start());
+    let (_dir, path, store, clock) = sqlite_store().await;
     let (resources, token, calls) = token_keeper();
     let (machine, worker) = serving!(asking, resources, clock, store);
     machine.start_named("ask-1", json!({})).await.unwrap();
@@ -373,10 +355,7 @@ async fn a_token_wait_in_a_branch_parks_with_a_wait_and_its_answer_wakes_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parked_token_wait_ends_at_the_execution_timeout() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db(&dir);
-    let store = Store::sqlite(&path).await.unwrap();
-    let clock = Clock::manual(start());
+    let (_dir, path, store, clock) = sqlite_store().await;
     let (resources, _token, _calls) = token_keeper();
     let (machine, worker) = serving!(asking_bounded, resources, clock, store);
     machine.start_named("ask-2", json!({})).await.unwrap();
