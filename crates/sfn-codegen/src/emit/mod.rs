@@ -10,8 +10,10 @@
 //! Layout: [`names`] makes identifiers, [`values`] writes construction code
 //! for values and expressions, [`machine`] the module's public items,
 //! [`scope`] the match loop of a scope, and [`states`] one file per state type.
+//! [`facts`] says, before any code is written, what each scope's states read.
 //! Output order is the file order of the definition, so it is deterministic.
 
+mod facts;
 mod jsonata;
 mod machine;
 pub(crate) mod names;
@@ -110,6 +112,8 @@ pub(crate) struct ScopePlan<'a> {
     /// How many Parallel or Map states enclose the scope (0 for the top
     /// level).
     pub(crate) depth: usize,
+    /// What its states read and do, computed from the IR.
+    pub(crate) facts: facts::ScopeFacts,
 }
 
 /// One Task state.
@@ -187,6 +191,7 @@ impl<'a> Plan<'a> {
             distributed,
             live,
             depth,
+            facts: facts::ScopeFacts::of(scope),
         });
         for (i, state) in scope.states.iter().enumerate() {
             let live = live && states::runs_nested_scopes(state);

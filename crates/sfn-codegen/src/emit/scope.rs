@@ -2,44 +2,37 @@
 //! scope's state enum; each arm enters its state, then runs it.
 
 use super::Plan;
-use super::states::{self, ScopeCx};
+use super::states::ScopeCx;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The `async fn` of `StateMachine` that runs scope `id` of the plan.
 pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
     let sp = &plan.scopes[id];
+    let facts = &sp.facts;
     let cx = ScopeCx::new(plan, id);
     let enum_ident = &sp.enum_ident;
+    // `data` is the raw input of the current state: declared when a state
+    // reads it or moves on (writing the next state's input), `mut` only in
+    // the latter case, so that the code is warning-free in every case.
+    // Without it, the scope's only state runs on `input`.
+    let (data, has_transitions) = (
+        facts.uses_data() || facts.has_transitions(),
+        facts.has_transitions(),
+    );
+    let current = if data { quote!(&data) } else { quote!(&input) };
     let arms: Vec<TokenStream> = (0..sp.scope.states.len())
         .map(|i| {
             let variant = &sp.variants[i];
-            let body = states::arm(&cx, i);
+            let body = cx.arm(i);
             let state = &sp.scope.states[i];
-            // `$$.State.EnteredTime` can be read only by the state itself:
-            // through a `$$` path among its fields, by a Task's handler
-            // (which gets the context), or by a JSONata expression. Other
-            // states do not read the clock (the last argument of
-            // `enter_state`).
-            let reads_context = matches!(state.kind, crate::ir::StateKind::Task(_))
-                || state.query_language == crate::ir::QueryLanguage::Jsonata
-                || body.to_string().contains("Root :: Context");
-            let kind = match state.kind {
-                crate::ir::StateKind::Pass { .. } => "Pass",
-                crate::ir::StateKind::Succeed => "Succeed",
-                crate::ir::StateKind::Task(_) => "Task",
-                crate::ir::StateKind::Choice { .. } => "Choice",
-                crate::ir::StateKind::Wait(_) => "Wait",
-                crate::ir::StateKind::Fail { .. } => "Fail",
-                crate::ir::StateKind::Parallel { .. } => "Parallel",
-                crate::ir::StateKind::Map(_) => "Map",
-            };
-            let input = if cx.uses_data() {
-                quote!(&data)
-            } else {
-                quote!(&__sfn::Value::Null)
-            };
-            let enter = quote!(exec.enter_state(state.name(), #kind, #reads_context, #input););
+            // `$$.State.EnteredTime` can be read only by the state itself
+            // (see `facts`); other states do not read the clock (the third
+            // argument of `enter_state`).
+            let reads_context = facts.states[i].reads_context;
+            let kind = state.kind.type_name();
+            // The state's input, as the history records it.
+            let enter = quote!(exec.enter_state(state.name(), #kind, #reads_context, #current););
             quote!(#enum_ident::#variant => { #enter #body })
         })
         .collect();
@@ -51,50 +44,36 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         sp.description
     ));
     let fn_ident = &sp.fn_ident;
-    // `data` is the raw input of the current state. Only what is used is
-    // declared, and `mut` only when a state moves on to another, so that the
-    // code is warning-free in every case.
-    let (input, data) = match (cx.uses_data(), cx.has_transitions()) {
-        (false, _) => (quote!(_input), quote!()),
-        (true, true) => (quote!(input), quote!(let mut data = input;)),
-        (true, false) => (quote!(input), quote!(let data = input;)),
-    };
-    let snapshot_data = if cx.uses_data() {
-        quote!(&data)
-    } else {
-        quote!(&__sfn::Value::Null)
+    let declare = match (data, has_transitions) {
+        (false, _) => quote!(),
+        (true, true) => quote!(let mut data = input;),
+        (true, false) => quote!(let data = input;),
     };
     // A durable execution continued after a restart starts each scope at
     // the state of its last snapshot.
-    let resume = match (cx.uses_data(), cx.has_transitions()) {
-        (_, false) => quote!(let _ = exec.resume_at();),
-        (true, true) => quote! {
+    let resume = if has_transitions {
+        quote! {
             if let ::core::option::Option::Some((name, saved)) = exec.resume_at() {
                 if let ::core::option::Option::Some(resumed) = #enum_ident::from_name(&name) {
                     state = resumed;
                     data = saved;
                 }
             }
-        },
-        (false, true) => quote! {
-            if let ::core::option::Option::Some((name, _)) = exec.resume_at() {
-                if let ::core::option::Option::Some(resumed) = #enum_ident::from_name(&name) {
-                    state = resumed;
-                }
-            }
-        },
+        }
+    } else {
+        quote!(let _ = exec.resume_at();)
     };
-    let body = if cx.has_transitions() {
+    let body = if has_transitions {
         quote! {
             let mut state = #enum_ident::#start;
-            #data
+            #declare
             #resume
             loop {
                 // Ends here once the execution is stopped, timed out or out
                 // of history events; yields to the scheduler now and then,
                 // and commits the transition when the execution is durable.
                 if exec.checkpoint()? {
-                    exec.transition(state.name(), #snapshot_data).await?;
+                    exec.transition(state.name(), #current).await?;
                 }
                 match state {
                     #(#arms)*
@@ -105,10 +84,10 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         // Every state ends the scope: no loop.
         quote! {
             let state = #enum_ident::#start;
-            #data
+            #declare
             #resume
             if exec.checkpoint()? {
-                exec.transition(state.name(), #snapshot_data).await?;
+                exec.transition(state.name(), #current).await?;
             }
             match state {
                 #(#arms)*
@@ -129,7 +108,7 @@ pub(crate) fn method(plan: &Plan<'_>, id: usize) -> TokenStream {
         async fn #fn_ident(
             &self,
             exec: &mut __sfn::Execution,
-            #input: __sfn::Value,
+            input: __sfn::Value,
         ) -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
             #body
         }

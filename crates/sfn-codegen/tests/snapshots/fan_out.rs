@@ -284,146 +284,47 @@ impl Tasks for ::sfn_runtime::Resources {
 }
 /// The workflow, ready to run: its Task states call `T` (see [`Tasks`]).
 ///
+/// Make one with `StateMachine::new(tasks)` or `StateMachine::from_resources(resources)`, then `run` or `start` executions (the methods of the runtime's generic state machine).
+///
 /// Task with Retry and Catch, Parallel branches and an inline Map
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
 #[allow(unused_qualifications, unreachable_pub, dead_code)]
-pub struct StateMachine<T = ::sfn_runtime::Resources> {
+pub type StateMachine<T = ::sfn_runtime::Resources> = ::sfn_runtime::machine::StateMachine<
+    Workflow<T>,
+>;
+/// The code of the workflow around its task handlers `T`: what
+/// [`StateMachine`] runs.
+#[derive(Debug)]
+#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
+pub struct Workflow<T> {
     tasks: T,
-    settings: ::std::sync::Arc<__sfn::Settings>,
 }
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
 #[allow(unused_qualifications, unreachable_pub, dead_code)]
-impl<T> ::core::fmt::Debug for StateMachine<T> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("StateMachine").field("name", &NAME).finish_non_exhaustive()
+impl<T: Tasks> ::sfn_runtime::machine::CompiledWorkflow for Workflow<T> {
+    type Tasks = T;
+    const NAME: &'static str = NAME;
+    const TIMEOUT_SECONDS: ::core::option::Option<u64> = ::core::option::Option::None;
+    fn new(tasks: T) -> Self {
+        Workflow { tasks }
     }
-}
-#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub, dead_code)]
-impl<T: Tasks> StateMachine<T> {
-    /// A state machine whose Task states call `tasks`.
-    pub fn new(tasks: T) -> Self {
-        StateMachine {
-            tasks,
-            settings: ::std::sync::Arc::new(__sfn::Settings::default()),
-        }
-    }
-    /// The same state machine with other runtime settings.
-    pub fn with_settings(mut self, settings: ::sfn_runtime::Settings) -> Self {
-        self.settings = ::std::sync::Arc::new(settings);
-        self
-    }
-    /// The task handlers.
-    pub fn tasks(&self) -> &T {
+    fn tasks(&self) -> &T {
         &self.tasks
     }
-    /// The same state machine with its executions kept in `store`:
-    /// those started with `start_named` survive a restart of the
-    /// process, and `serve` continues them.
-    pub fn with_store(mut self, store: ::sfn_runtime::Store) -> Self {
-        let mut settings = (*self.settings).clone();
-        settings.task_tokens.attach_store(store.clone());
-        settings.store = ::core::option::Option::Some(store);
-        self.settings = ::std::sync::Arc::new(settings);
-        self
-    }
-    /// Starts a durable execution named `name` on `input` (AWS's
-    /// `StartExecution`): returns once the execution and its
-    /// `ExecutionStarted` event are committed to the store. A name
-    /// that is running with the same input gives that execution.
-    ///
-    /// # Errors
-    ///
-    /// `ExecutionAlreadyExists` when the name is taken by an ended
-    /// execution or one with another input; `NoStore` without a
-    /// store; the store's errors.
-    pub async fn start_named(
-        self: &::std::sync::Arc<Self>,
-        name: &str,
+    fn top_level<'a>(
+        &'a self,
+        exec: &'a mut __sfn::Execution,
         input: __sfn::Value,
-    ) -> ::core::result::Result<
-        ::sfn_runtime::ExecutionHandle,
-        ::sfn_runtime::StoreError,
-    > {
-        __sfn::durable::start_named(self, name, input).await
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<__sfn::Value, __sfn::StatesError>,
+    > + ::core::marker::Send + 'a {
+        self.run_top_level(exec, input)
     }
-    /// Serves the store: continues this workflow's executions that
-    /// no process runs (left by a process that stopped, parked in a
-    /// Wait whose time came, waiting on an answered task token),
-    /// and keeps the leases of those running here. Runs until the
-    /// future is dropped.
-    ///
-    /// # Errors
-    ///
-    /// `NoStore` without a store; with SQLite, another process
-    /// serving the same file.
-    pub async fn serve(
-        self: &::std::sync::Arc<Self>,
-    ) -> ::core::result::Result<(), ::sfn_runtime::StoreError> {
-        __sfn::durable::serve(::std::sync::Arc::clone(self)).await
-    }
-    /// Runs one execution of the workflow on `input` and returns its output.
-    ///
-    /// # Errors
-    ///
-    /// When the execution fails: the `Error` and `Cause` AWS would report (a Fail state's, a task's error that no `Catch` handled, `States.Runtime`, ...).
-    pub async fn run(
-        &self,
-        input: __sfn::Value,
-    ) -> ::core::result::Result<__sfn::Value, ::sfn_runtime::ExecutionError> {
-        let mut exec = __sfn::Execution::new(
-            NAME,
-            &input,
-            ::std::sync::Arc::clone(&self.settings),
-        );
-        let span = exec.span.clone();
-        let control = exec.control().clone();
-        let top = __sfn::Instrument::instrument(
-            self.run_top_level(&mut exec, input),
-            span,
-        );
-        let outcome = control.drive(::core::option::Option::None, top).await;
-        exec.end(outcome).map_err(::sfn_runtime::ExecutionError::from)
-    }
-    /// Starts an execution of the workflow on `input` as its own
-    /// tokio task and returns its handle: its name and id, its
-    /// status, its result, and `stop`. Many executions run at once
-    /// on one runtime. (`run` is the one-call form.)
-    ///
-    /// # Panics
-    ///
-    /// Outside a tokio runtime.
-    pub fn start(
-        self: &::std::sync::Arc<Self>,
-        input: __sfn::Value,
-    ) -> ::sfn_runtime::ExecutionHandle {
-        let mut exec = __sfn::Execution::new(
-            NAME,
-            &input,
-            ::std::sync::Arc::clone(&self.settings),
-        );
-        let name = exec.name().to_owned();
-        let id = exec.id().to_owned();
-        let machine = ::std::sync::Arc::clone(self);
-        let span = exec.span.clone();
-        let control = exec.control().clone();
-        let recorder = exec.recorder.clone();
-        let observe = (self.settings.logging, span.clone());
-        ::sfn_runtime::ExecutionHandle::spawn(
-            name,
-            id,
-            recorder,
-            observe,
-            async move {
-                let top = __sfn::Instrument::instrument(
-                    machine.run_top_level(&mut exec, input),
-                    span,
-                );
-                let outcome = control.drive(::core::option::Option::None, top).await;
-                exec.end(outcome)
-            },
-        )
-    }
+}
+#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+#[allow(unused_qualifications, unreachable_pub, dead_code)]
+impl<T: Tasks> Workflow<T> {
     /// Runs the top level from its start, `Fetch`, on `input`; returns the output of the state that ends it.
     async fn run_top_level(
         &self,
@@ -510,18 +411,7 @@ impl<T: Tasks> StateMachine<T> {
                             /// The `ErrorEquals` of each `Catch`, in order.
                             static CATCH: &[&[&str]] = &[&["States.ALL"]];
                             /// `"ResultPath": "$.error"`
-                            static CATCH_0_RESULT_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                                root: __sfn::sfn_lang::path::Root::Input,
-                                segments: ::std::borrow::Cow::Borrowed(
-                                    &[
-                                        __sfn::sfn_lang::path::Segment::Child(
-                                            __sfn::sfn_lang::path::Selector::Name(
-                                                ::std::borrow::Cow::Borrowed("error"),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            });
+                            static CATCH_0_RESULT_PATH: &[&str] = &["error"];
                             let effective = &data;
                             let outcome = __sfn::with_retry(
                                     exec,
@@ -569,9 +459,10 @@ impl<T: Tasks> StateMachine<T> {
                                     match exec.find_catcher(CATCH, &error) {
                                         ::core::option::Option::Some(0) => {
                                             let error_output = exec.at_state(error).to_error_output();
-                                            let output = __sfn::dataflow::result_path(
-                                                &CATCH_0_RESULT_PATH,
-                                                data,
+                                            let mut output = data;
+                                            __sfn::lookup::write(
+                                                &mut output,
+                                                CATCH_0_RESULT_PATH,
                                                 error_output,
                                             )?;
                                             state = State::Failed;
@@ -912,48 +803,5 @@ impl<T: Tasks> StateMachine<T> {
         }
             .await;
         exec.leave(outcome)
-    }
-}
-/// What the runtime's durable worker needs to run and resume this
-/// workflow's executions.
-#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub, dead_code)]
-impl<T: Tasks> __sfn::DurableMachine for StateMachine<T> {
-    fn machine_name(&self) -> &'static str {
-        NAME
-    }
-    fn settings(&self) -> &::std::sync::Arc<__sfn::Settings> {
-        &self.settings
-    }
-    fn timeout_seconds(&self) -> ::core::option::Option<u64> {
-        ::core::option::Option::None
-    }
-    fn run_execution<'a>(
-        &'a self,
-        exec: &'a mut __sfn::Execution,
-        input: __sfn::Value,
-    ) -> __sfn::ScopeFuture<'a> {
-        ::std::boxed::Box::pin(self.run_top_level(exec, input))
-    }
-}
-/// A state machine that a `states:startExecution` Task of another
-/// workflow can start (see `Settings::state_machines`).
-#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub, dead_code)]
-impl<T: Tasks> ::sfn_runtime::Workflow for StateMachine<T> {
-    fn start_execution(
-        self: ::std::sync::Arc<Self>,
-        input: __sfn::Value,
-    ) -> ::sfn_runtime::ExecutionHandle {
-        StateMachine::start(&self, input)
-    }
-}
-#[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-#[allow(unused_qualifications, unreachable_pub, dead_code)]
-impl StateMachine<::sfn_runtime::Resources> {
-    /// A state machine whose Task states call the handlers registered
-    /// in `resources` for their Resource strings.
-    pub fn from_resources(resources: ::sfn_runtime::Resources) -> Self {
-        Self::new(resources)
     }
 }

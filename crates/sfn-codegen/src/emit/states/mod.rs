@@ -29,11 +29,19 @@ use quote::{format_ident, quote};
 use std::cell::Cell;
 
 /// What the arms of one scope share.
+///
+/// The facts about the scope (whether a state reads `data`, moves on) come
+/// from [`super::facts`], computed on the IR before any arm is written. In
+/// debug builds the context notes what each arm actually reads and writes
+/// (`data()`, `goto()`) and [`ScopeCx::arm`] checks it against the facts,
+/// so that the two cannot drift apart.
 pub(crate) struct ScopeCx<'p, 'a> {
     plan: &'p Plan<'a>,
     id: usize,
-    transitions: Cell<bool>,
-    uses_data: Cell<bool>,
+    /// Whether the arm being written has read `data` so far.
+    read_data: Cell<bool>,
+    /// Whether the arm being written has moved on to another state so far.
+    moved_on: Cell<bool>,
 }
 
 impl<'p, 'a> ScopeCx<'p, 'a> {
@@ -42,8 +50,8 @@ impl<'p, 'a> ScopeCx<'p, 'a> {
         ScopeCx {
             plan,
             id,
-            transitions: Cell::new(false),
-            uses_data: Cell::new(false),
+            read_data: Cell::new(false),
+            moved_on: Cell::new(false),
         }
     }
 
@@ -51,25 +59,34 @@ impl<'p, 'a> ScopeCx<'p, 'a> {
         &self.plan.scopes[self.id]
     }
 
-    /// Whether some arm moves on to another state (after all arms are written).
-    pub(crate) fn has_transitions(&self) -> bool {
-        self.transitions.get()
-    }
-
-    /// Whether some arm reads `data` (after all arms are written).
-    pub(crate) fn uses_data(&self) -> bool {
-        self.uses_data.get()
+    /// The arm of state `index`, checked (in debug builds) against the
+    /// scope's facts.
+    pub(crate) fn arm(&self, index: usize) -> TokenStream {
+        self.read_data.set(false);
+        self.moved_on.set(false);
+        let body = arm(self, index);
+        let facts = &self.scope().facts.states[index];
+        let (data, moves_on) = (self.read_data.get(), self.moved_on.get());
+        debug_assert!(
+            data == facts.uses_data && moves_on == facts.moves_on,
+            "state `{}`: its arm reads `data`: {data}, moves on: {moves_on}; \
+             `emit::facts` says {}, {}",
+            self.scope().scope.states[index].name,
+            facts.uses_data,
+            facts.moves_on,
+        );
+        body
     }
 
     /// `data`, the raw input of the state, noting that it is used.
     fn data(&self) -> TokenStream {
-        self.uses_data.set(true);
+        self.read_data.set(true);
         quote!(data)
     }
 
     /// The statements that move on to state `next` with `output` as its input.
     fn goto(&self, next: StateId) -> TokenStream {
-        self.transitions.set(true);
+        self.moved_on.set(true);
         let sp = self.scope();
         let (e, v) = (&sp.enum_ident, &sp.variants[next]);
         quote! {
