@@ -258,12 +258,17 @@ fn events<'a>(history: &'a Value, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// A manual clock, a store handle of `db` on it, and a new queue.
+async fn fresh(db: &Db) -> (Clock, Store, Queue) {
+    let clock = manual();
+    let store = db.store(&clock).await;
+    (clock, store, Queue::default())
+}
+
 /// A `beating` machine in memory (no worker: it polls the store), on a
 /// manual clock and a store handle of `db` on that clock, with its queue.
 async fn in_memory(db: &Db) -> (Clock, Store, Queue, Arc<beating::StateMachine>) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
+    let (clock, store, queue) = fresh(db).await;
     let machine = Arc::new(
         beating::StateMachine::from_resources(queue.resources())
             .with_settings(settings(&clock))
@@ -378,9 +383,7 @@ async fn an_unknown_token_does_not_exist(db: &Db) {
 /// it wakes at 10 s it finds that heartbeat and parks until 18 s; the
 /// answer then ends it, without calling the handler again.
 async fn a_parked_wait_takes_heartbeats_and_its_answer(db: &Db) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
+    let (clock, store, queue) = fresh(db).await;
     let tokens = TaskTokens::new();
     let (machine, worker) = serving!(beating, queue.resources(), clock, store);
     let handle = machine
@@ -439,9 +442,7 @@ async fn a_parked_wait_takes_heartbeats_and_its_answer(db: &Db) {
 /// (d) Parked, silent: it wakes at its heartbeat deadline and fails with
 /// `States.HeartbeatTimeout` then.
 async fn a_parked_wait_times_out_without_heartbeats(db: &Db) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
+    let (clock, store, queue) = fresh(db).await;
     let (machine, worker) = serving!(beating, queue.resources(), clock, store);
     let handle = machine
         .start_named("forgotten", json!({"job": 4}))
@@ -469,9 +470,7 @@ async fn a_parked_wait_times_out_without_heartbeats(db: &Db) {
 /// 15` comes before the deadline of the heartbeat at 8 s (18 s), so it
 /// parks until 15 s and fails with `States.Timeout` then.
 async fn a_parked_wait_with_heartbeats_still_times_out(db: &Db) {
-    let clock = manual();
-    let store = db.store(&clock).await;
-    let queue = Queue::default();
+    let (clock, store, queue) = fresh(db).await;
     let (machine, worker) = serving!(short, queue.resources(), clock, store);
     let handle = machine
         .start_named("bounded", json!({"job": 5}))
