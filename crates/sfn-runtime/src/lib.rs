@@ -26,6 +26,7 @@ pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonata_flow;
 pub mod jsonpath;
+pub mod lookup;
 pub mod nested;
 pub mod store;
 pub mod task;
@@ -61,7 +62,8 @@ pub mod __private {
     };
     pub use crate::error::StatesError;
     pub use crate::{
-        choice, context, dataflow, error, intrinsics, jsonata_flow, jsonpath, template, variables,
+        choice, context, dataflow, error, intrinsics, jsonata_flow, jsonpath, lookup, template,
+        variables,
     };
     pub use serde_json::{self, Value};
     pub use sfn_lang;

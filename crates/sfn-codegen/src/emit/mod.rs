@@ -17,6 +17,7 @@ mod facts;
 mod jsonata;
 mod machine;
 pub(crate) mod names;
+mod paths;
 mod scope;
 mod states;
 mod values;

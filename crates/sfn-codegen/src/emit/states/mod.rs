@@ -21,8 +21,8 @@ mod pass;
 mod task;
 mod wait;
 
-use super::values;
 use super::{Plan, ScopePlan};
+use super::{paths, values};
 use crate::ir::{Catcher, PathField, QueryLanguage, Retrier, State, StateId, StateKind, Template};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -140,6 +140,37 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
         };
         let init = values::path_spec(field);
         Some(self.add_static(name, &doc, quote!(__sfn::dataflow::PathSpec), init))
+    }
+
+    /// A reference path of names and indexes as a direct lookup, its keys in
+    /// a `static` named `name` documented with `doc`; `None` when the path
+    /// needs the evaluator.
+    fn lookup(
+        &mut self,
+        name: &str,
+        doc: &str,
+        p: &sfn_lang::path::Path,
+    ) -> Option<paths::Lookup<Ident>> {
+        let mut keys = |k: paths::Keys| self.add_static(name, doc, k.ty, k.init);
+        Some(match paths::lookup(p)? {
+            paths::Lookup::Whole => paths::Lookup::Whole,
+            paths::Lookup::Input(k) => paths::Lookup::Input(keys(k)),
+            paths::Lookup::Context(k) => paths::Lookup::Context(keys(k)),
+        })
+    }
+
+    /// A path field (`InputPath`, `OutputPath`, `ResultPath`, ...) holding a
+    /// path that is looked up directly (see [`Arm::lookup`]).
+    fn field_lookup(
+        &mut self,
+        name: &str,
+        field_name: &str,
+        field: &PathField,
+    ) -> Option<paths::Lookup<Ident>> {
+        let PathField::Path(p) = field else {
+            return None;
+        };
+        self.lookup(name, &format!("`\"{field_name}\": \"{p}\"`"), p)
     }
 
     /// A payload template as a lazily built static (`Parameters`,
@@ -377,6 +408,22 @@ fn unsupported(error: &str, cause: &str) -> TokenStream {
 /// input `data` is moved unless `keep_raw` (ResultPath needs it later).
 fn effective_input(arm: &mut Arm<'_, '_, '_>, keep_raw: bool) -> TokenStream {
     let data = arm.cx.data();
+    match arm.field_lookup("INPUT_PATH", "InputPath", &arm.state.io.input_path) {
+        Some(paths::Lookup::Input(keys)) if keep_raw => {
+            return quote!(let effective = __sfn::lookup::select(&#data, #keys)?.clone(););
+        }
+        Some(paths::Lookup::Input(keys)) => {
+            return quote!(let effective = __sfn::lookup::take(#data, #keys)?;);
+        }
+        Some(paths::Lookup::Context(keys)) => {
+            return quote! {
+                let effective = __sfn::lookup::select_context(&exec.context, #keys)?.clone();
+            };
+        }
+        Some(paths::Lookup::Whole) if keep_raw => return quote!(let effective = #data.clone();),
+        Some(paths::Lookup::Whole) => return quote!(let effective = #data;),
+        None => {}
+    }
     match arm.path_spec("INPUT_PATH", "InputPath", &arm.state.io.input_path) {
         None if keep_raw => quote!(let effective = #data.clone();),
         None => quote!(let effective = #data;),
@@ -484,6 +531,29 @@ fn result_path(
     field: &PathField,
     value: &TokenStream,
 ) -> TokenStream {
+    // `$$` is not a valid ResultPath; the evaluator reports it.
+    let on_input = matches!(field, PathField::Path(p) if p.root == sfn_lang::path::Root::Input);
+    let lookup = if on_input {
+        arm.field_lookup(name, "ResultPath", field)
+    } else {
+        None
+    };
+    match lookup {
+        Some(paths::Lookup::Whole) => {
+            // The raw input is dropped, as a ResultPath `$` does: it is
+            // read in the sense of `emit::facts` (which sees a path).
+            let _ = arm.cx.data();
+            return quote!(let output = #value;);
+        }
+        Some(paths::Lookup::Input(keys)) => {
+            let data = arm.cx.data();
+            return quote! {
+                let mut output = #data;
+                __sfn::lookup::write(&mut output, #keys, #value)?;
+            };
+        }
+        Some(paths::Lookup::Context(_)) | None => {}
+    }
     match arm.path_spec(name, "ResultPath", field) {
         None => quote!(let output = #value;),
         Some(spec) => {
@@ -495,6 +565,20 @@ fn result_path(
 
 /// `let output = ...;` with the state's OutputPath applied (nothing without it).
 fn output_path(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
+    match arm.field_lookup("OUTPUT_PATH", "OutputPath", &arm.state.io.output_path) {
+        Some(paths::Lookup::Whole) => return quote!(),
+        Some(paths::Lookup::Input(keys)) => {
+            return quote!(let output = __sfn::lookup::take(output, #keys)?;);
+        }
+        Some(paths::Lookup::Context(keys)) => {
+            // The document is dropped: the output comes from `$$`.
+            return quote! {
+                ::core::mem::drop(output);
+                let output = __sfn::lookup::select_context(&exec.context, #keys)?.clone();
+            };
+        }
+        None => {}
+    }
     match arm.path_spec("OUTPUT_PATH", "OutputPath", &arm.state.io.output_path) {
         None => quote!(),
         Some(spec) => {
