@@ -27,6 +27,7 @@ pub mod jsonata;
 pub mod jsonata_flow;
 pub mod jsonpath;
 pub mod lookup;
+pub mod machine;
 pub mod nested;
 pub mod store;
 pub mod task;
@@ -53,7 +54,6 @@ pub use uuid;
 /// Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::engine::worker::{self as durable, DurableMachine, ScopeFuture};
     pub use crate::engine::{
         BranchFuture, Control, Execution, RetryPolicy, Settings, TaskCallback, Tolerance,
         call_task, call_task_with_token, expect_seconds, expect_seconds_at, expect_timestamp,
@@ -68,7 +68,6 @@ pub mod __private {
     pub use serde_json::{self, Value};
     pub use sfn_lang;
     pub use std::sync::LazyLock;
-    pub use tracing::Instrument;
 }
 
 /// Guides: the Markdown files of the repository's `docs/` folder, included

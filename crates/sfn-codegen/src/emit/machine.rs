@@ -1,6 +1,8 @@
 //! The public items of a generated module: `DEFINITION`, `NAME`, the state
-//! enums, the `Tasks` trait (and its implementation for `Resources`) and
-//! `StateMachine`, whose `run` starts the top-level scope.
+//! enums, the `Tasks` trait (and its implementation for `Resources`),
+//! `Workflow` (the task handlers and the method of each scope) and
+//! `StateMachine`, the runtime's generic `sfn_runtime::machine::StateMachine`
+//! of that workflow, which has `new`, `run`, `start` and the rest.
 
 use super::{Plan, ScopePlan, scope};
 use crate::ModuleSpec;
@@ -289,7 +291,9 @@ fn tasks_trait(plan: &Plan<'_>, module: &ModuleSpec, allow: &TokenStream) -> Tok
     }
 }
 
-/// `StateMachine`: construction, `run`, and the method of each scope.
+/// `StateMachine`, the runtime's generic state machine of this workflow,
+/// and `Workflow`, which binds the workflow to it: its name, its
+/// `TimeoutSeconds`, its task handlers and the method of each scope.
 fn state_machine(
     machine: &StateMachine,
     plan: &Plan<'_>,
@@ -301,19 +305,6 @@ fn state_machine(
     let scope_fns = (0..plan.scopes.len())
         .filter(|&i| plan.scopes[i].live)
         .map(|i| scope::method(plan, i));
-    let mut run_doc = String::from(
-        "Runs one execution of the workflow on `input` and returns its output.\n\n\
-         # Errors\n\n\
-         When the execution fails: the `Error` and `Cause` AWS would report \
-         (a Fail state's, a task's error that no `Catch` handled, `States.Runtime`, ...).",
-    );
-    if let Some(seconds) = machine.timeout_seconds {
-        run_doc.push_str(&format!(
-            "\n\nThe execution times out after {seconds} seconds (`TimeoutSeconds`) \
-             with `States.Timeout`."
-        ));
-    }
-    let run_doc = doc_attrs(&run_doc);
     let machine_timeout = match machine.timeout_seconds {
         Some(seconds) => {
             let seconds = super::values::u64_lit(seconds);
@@ -321,189 +312,63 @@ fn state_machine(
         }
         None => quote!(::core::option::Option::None),
     };
-    let mut struct_doc =
-        String::from("The workflow, ready to run: its Task states call `T` (see [`Tasks`]).");
+    let mut alias_doc = String::from(
+        "The workflow, ready to run: its Task states call `T` (see [`Tasks`]).\n\n\
+         Make one with `StateMachine::new(tasks)` or `StateMachine::from_resources(resources)`, \
+         then `run` or `start` executions (the methods of the runtime's generic state machine).",
+    );
     if let Some(comment) = &machine.comment {
-        struct_doc.push_str("\n\n");
-        struct_doc.push_str(&comment_text(comment));
+        alias_doc.push_str("\n\n");
+        alias_doc.push_str(&comment_text(comment));
     }
-    let struct_doc = doc_attrs(&struct_doc);
+    if let Some(seconds) = machine.timeout_seconds {
+        alias_doc.push_str(&format!(
+            "\n\nAn execution times out after {seconds} seconds (`TimeoutSeconds`) \
+             with `States.Timeout`."
+        ));
+    }
+    let alias_doc = doc_attrs(&alias_doc);
     quote! {
-        #(#struct_doc)*
+        #(#alias_doc)*
         #allow
-        pub struct StateMachine<T = #rt::Resources> {
+        pub type StateMachine<T = #rt::Resources> = #rt::machine::StateMachine<Workflow<T>>;
+
+        /// The code of the workflow around its task handlers `T`: what
+        /// [`StateMachine`] runs.
+        #[derive(Debug)]
+        #allow
+        pub struct Workflow<T> {
             tasks: T,
-            settings: ::std::sync::Arc<__sfn::Settings>,
         }
 
         #allow
-        impl<T> ::core::fmt::Debug for StateMachine<T> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("StateMachine")
-                    .field("name", &NAME)
-                    .finish_non_exhaustive()
-            }
-        }
+        impl<T: Tasks> #rt::machine::CompiledWorkflow for Workflow<T> {
+            type Tasks = T;
+            const NAME: &'static str = NAME;
+            const TIMEOUT_SECONDS: ::core::option::Option<u64> = #machine_timeout;
 
-        #allow
-        impl<T: Tasks> StateMachine<T> {
-            /// A state machine whose Task states call `tasks`.
-            pub fn new(tasks: T) -> Self {
-                StateMachine {
-                    tasks,
-                    settings: ::std::sync::Arc::new(__sfn::Settings::default()),
-                }
+            fn new(tasks: T) -> Self {
+                Workflow { tasks }
             }
 
-            /// The same state machine with other runtime settings.
-            pub fn with_settings(mut self, settings: #rt::Settings) -> Self {
-                self.settings = ::std::sync::Arc::new(settings);
-                self
-            }
-
-            /// The task handlers.
-            pub fn tasks(&self) -> &T {
+            fn tasks(&self) -> &T {
                 &self.tasks
             }
 
-            /// The same state machine with its executions kept in `store`:
-            /// those started with `start_named` survive a restart of the
-            /// process, and `serve` continues them.
-            pub fn with_store(mut self, store: #rt::Store) -> Self {
-                let mut settings = (*self.settings).clone();
-                settings.task_tokens.attach_store(store.clone());
-                settings.store = ::core::option::Option::Some(store);
-                self.settings = ::std::sync::Arc::new(settings);
-                self
-            }
-
-            /// Starts a durable execution named `name` on `input` (AWS's
-            /// `StartExecution`): returns once the execution and its
-            /// `ExecutionStarted` event are committed to the store. A name
-            /// that is running with the same input gives that execution.
-            ///
-            /// # Errors
-            ///
-            /// `ExecutionAlreadyExists` when the name is taken by an ended
-            /// execution or one with another input; `NoStore` without a
-            /// store; the store's errors.
-            pub async fn start_named(
-                self: &::std::sync::Arc<Self>,
-                name: &str,
-                input: __sfn::Value,
-            ) -> ::core::result::Result<#rt::ExecutionHandle, #rt::StoreError> {
-                __sfn::durable::start_named(self, name, input).await
-            }
-
-            /// Serves the store: continues this workflow's executions that
-            /// no process runs (left by a process that stopped, parked in a
-            /// Wait whose time came, waiting on an answered task token),
-            /// and keeps the leases of those running here. Runs until the
-            /// future is dropped.
-            ///
-            /// # Errors
-            ///
-            /// `NoStore` without a store; with SQLite, another process
-            /// serving the same file.
-            pub async fn serve(
-                self: &::std::sync::Arc<Self>,
-            ) -> ::core::result::Result<(), #rt::StoreError> {
-                __sfn::durable::serve(::std::sync::Arc::clone(self)).await
-            }
-
-            #(#run_doc)*
-            pub async fn run(
-                &self,
-                input: __sfn::Value,
-            ) -> ::core::result::Result<__sfn::Value, #rt::ExecutionError> {
-                let mut exec = __sfn::Execution::new(
-                    NAME,
-                    &input,
-                    ::std::sync::Arc::clone(&self.settings),
-                );
-                // Handlers' own `tracing` events are inside the execution's span.
-                let span = exec.span.clone();
-                let control = exec.control().clone();
-                let top = __sfn::Instrument::instrument(self.#top(&mut exec, input), span);
-                let outcome = control.drive(#machine_timeout, top).await;
-                exec.end(outcome).map_err(#rt::ExecutionError::from)
-            }
-
-            /// Starts an execution of the workflow on `input` as its own
-            /// tokio task and returns its handle: its name and id, its
-            /// status, its result, and `stop`. Many executions run at once
-            /// on one runtime. (`run` is the one-call form.)
-            ///
-            /// # Panics
-            ///
-            /// Outside a tokio runtime.
-            pub fn start(
-                self: &::std::sync::Arc<Self>,
-                input: __sfn::Value,
-            ) -> #rt::ExecutionHandle {
-                let mut exec = __sfn::Execution::new(
-                    NAME,
-                    &input,
-                    ::std::sync::Arc::clone(&self.settings),
-                );
-                let name = exec.name().to_owned();
-                let id = exec.id().to_owned();
-                let machine = ::std::sync::Arc::clone(self);
-                let span = exec.span.clone();
-                let control = exec.control().clone();
-                let recorder = exec.recorder.clone();
-                let observe = (self.settings.logging, span.clone());
-                #rt::ExecutionHandle::spawn(name, id, recorder, observe, async move {
-                    let top = __sfn::Instrument::instrument(machine.#top(&mut exec, input), span);
-                    let outcome = control.drive(#machine_timeout, top).await;
-                    exec.end(outcome)
-                })
-            }
-
-            #(#scope_fns)*
-        }
-
-        /// What the runtime's durable worker needs to run and resume this
-        /// workflow's executions.
-        #allow
-        impl<T: Tasks> __sfn::DurableMachine for StateMachine<T> {
-            fn machine_name(&self) -> &'static str {
-                NAME
-            }
-            fn settings(&self) -> &::std::sync::Arc<__sfn::Settings> {
-                &self.settings
-            }
-            fn timeout_seconds(&self) -> ::core::option::Option<u64> {
-                #machine_timeout
-            }
-            fn run_execution<'a>(
+            fn top_level<'a>(
                 &'a self,
                 exec: &'a mut __sfn::Execution,
                 input: __sfn::Value,
-            ) -> __sfn::ScopeFuture<'a> {
-                ::std::boxed::Box::pin(self.#top(exec, input))
-            }
-        }
-
-        /// A state machine that a `states:startExecution` Task of another
-        /// workflow can start (see `Settings::state_machines`).
-        #allow
-        impl<T: Tasks> #rt::Workflow for StateMachine<T> {
-            fn start_execution(
-                self: ::std::sync::Arc<Self>,
-                input: __sfn::Value,
-            ) -> #rt::ExecutionHandle {
-                StateMachine::start(&self, input)
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<__sfn::Value, __sfn::StatesError>,
+            > + ::core::marker::Send + 'a {
+                self.#top(exec, input)
             }
         }
 
         #allow
-        impl StateMachine<#rt::Resources> {
-            /// A state machine whose Task states call the handlers registered
-            /// in `resources` for their Resource strings.
-            pub fn from_resources(resources: #rt::Resources) -> Self {
-                Self::new(resources)
-            }
+        impl<T: Tasks> Workflow<T> {
+            #(#scope_fns)*
         }
     }
 }

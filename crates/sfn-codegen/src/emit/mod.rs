@@ -1,8 +1,9 @@
 //! Emission: the lowered workflow ([`crate::ir`]) to Rust tokens.
 //!
 //! The generated module holds only what depends on the workflow: the state
-//! enums, the `Tasks` trait, the `StateMachine` type, and one `async fn` per
-//! scope (the top level, each Parallel branch, each Map processor) running a
+//! enums, the `Tasks` trait, the `Workflow` type that binds them to the
+//! runtime's generic `StateMachine`, and one `async fn` per scope (the top
+//! level, each Parallel branch, each Map processor) running a
 //! `loop { match state { .. } }`. Each match arm declares the state's parsed
 //! paths, templates and policies as `static` items next to the code that
 //! uses them, and calls `sfn-runtime` for the data flow and every effect.
@@ -94,7 +95,7 @@ pub(crate) struct ScopePlan<'a> {
     pub(crate) scope: &'a ir::Scope,
     /// The enum of its states (`State` for the top level).
     pub(crate) enum_ident: Ident,
-    /// The method of `StateMachine` that runs it.
+    /// The method of `Workflow` that runs it.
     pub(crate) fn_ident: Ident,
     /// The enum variant of each state, by index.
     pub(crate) variants: Vec<Ident>,
@@ -128,7 +129,7 @@ pub(crate) struct TaskPlan<'a> {
 }
 
 /// Type names of the module that a nested scope's enum must not take.
-const RESERVED_TYPES: &[&str] = &["State", "Tasks", "StateMachine", "Resources"];
+const RESERVED_TYPES: &[&str] = &["State", "Tasks", "StateMachine", "Workflow", "Resources"];
 
 impl<'a> Plan<'a> {
     fn new(machine: &'a StateMachine) -> Self {

@@ -1,9 +1,10 @@
 //! Starting durable executions and serving a store: the generic code
 //! behind a generated state machine's `start_named` and `serve`.
 //!
-//! A generated `StateMachine` implements [`DurableMachine`] (its name,
-//! settings, `TimeoutSeconds` and top-level scope); everything else is
-//! here, once, for every workflow:
+//! The runtime's [`StateMachine`](crate::machine::StateMachine), which a
+//! generated module's `StateMachine` is, implements [`DurableMachine`] (its
+//! name, settings, `TimeoutSeconds` and top-level scope); everything else
+//! is here, once, for every workflow:
 //!
 //! * [`start_named`]: AWS's `StartExecution` with a name. The execution
 //!   and its `ExecutionStarted` event are committed before it returns; a
@@ -42,7 +43,8 @@ const CLAIM_BATCH: usize = 256;
 /// The future of a top-level scope.
 pub type ScopeFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, StatesError>> + Send + 'a>>;
 
-/// What [`start_named`] and [`serve`] need of a generated state machine.
+/// What [`start_named`] and [`serve`] need of a state machine
+/// (implemented by [`crate::machine::StateMachine`]).
 pub trait DurableMachine: Send + Sync + 'static {
     /// The state machine's name (`NAME`).
     fn machine_name(&self) -> &'static str;
