@@ -397,25 +397,11 @@ impl<T: Tasks> Workflow<T> {
                     exec.enter_state(state.name(), "Map", false, &data);
                     {
                         /// `"ItemsPath": "$.orders"`
-                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("orders"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        });
+                        static ITEMS_PATH: &[&str] = &["orders"];
                         let effective = data;
-                        let items = match __sfn::dataflow::input_path(
-                            &ITEMS_PATH,
-                            &effective,
-                            &exec.context,
-                            &exec.variables,
-                        )? {
+                        let items = match __sfn::lookup::select(&effective, ITEMS_PATH)?
+                            .clone()
+                        {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(
@@ -548,18 +534,7 @@ impl<T: Tasks> Workflow<T> {
                     exec.enter_state(state.name(), "Map", false, &data);
                     {
                         /// `"ItemsPath": "$.lines"`
-                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
-                            root: __sfn::sfn_lang::path::Root::Input,
-                            segments: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::path::Segment::Child(
-                                        __sfn::sfn_lang::path::Selector::Name(
-                                            ::std::borrow::Cow::Borrowed("lines"),
-                                        ),
-                                    ),
-                                ],
-                            ),
-                        });
+                        static ITEMS_PATH: &[&str] = &["lines"];
                         /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
                         static RETRY: &[__sfn::RetryPolicy] = &[
                             __sfn::RetryPolicy {
@@ -572,12 +547,9 @@ impl<T: Tasks> Workflow<T> {
                             },
                         ];
                         let effective = data;
-                        let items = match __sfn::dataflow::input_path(
-                            &ITEMS_PATH,
-                            &effective,
-                            &exec.context,
-                            &exec.variables,
-                        )? {
+                        let items = match __sfn::lookup::select(&effective, ITEMS_PATH)?
+                            .clone()
+                        {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(

@@ -716,29 +716,11 @@ impl<T: Tasks> Workflow<T> {
                         exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.inventoryStatus"`
-                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                                root: __sfn::sfn_lang::path::Root::Input,
-                                segments: ::std::borrow::Cow::Borrowed(
-                                    &[
-                                        __sfn::sfn_lang::path::Segment::Child(
-                                            __sfn::sfn_lang::path::Selector::Name(
-                                                ::std::borrow::Cow::Borrowed("inventoryStatus"),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            };
+                            static VARIABLE_0: &[&str] = &["inventoryStatus"];
                             let effective = data;
                             let rule: usize = {
-                                let roots = __sfn::jsonpath::Roots::new(
-                                    &effective,
-                                    &exec.context,
-                                    &exec.variables,
-                                );
-                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
-                                    ::core::result::Result::Ok(
-                                        ::core::option::Option::Some(value),
-                                    ) => {
+                                if match __sfn::lookup::get(&effective, VARIABLE_0) {
+                                    ::core::option::Option::Some(value) => {
                                         __sfn::choice::string(
                                             &value,
                                             __sfn::choice::Comparison::Equals,
@@ -902,29 +884,11 @@ impl<T: Tasks> Workflow<T> {
                         exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.paymentStatus"`
-                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
-                                root: __sfn::sfn_lang::path::Root::Input,
-                                segments: ::std::borrow::Cow::Borrowed(
-                                    &[
-                                        __sfn::sfn_lang::path::Segment::Child(
-                                            __sfn::sfn_lang::path::Selector::Name(
-                                                ::std::borrow::Cow::Borrowed("paymentStatus"),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            };
+                            static VARIABLE_0: &[&str] = &["paymentStatus"];
                             let effective = data;
                             let rule: usize = {
-                                let roots = __sfn::jsonpath::Roots::new(
-                                    &effective,
-                                    &exec.context,
-                                    &exec.variables,
-                                );
-                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
-                                    ::core::result::Result::Ok(
-                                        ::core::option::Option::Some(value),
-                                    ) => {
+                                if match __sfn::lookup::get(&effective, VARIABLE_0) {
+                                    ::core::option::Option::Some(value) => {
                                         __sfn::choice::string(
                                             &value,
                                             __sfn::choice::Comparison::Equals,
