@@ -136,23 +136,6 @@ pub fn evaluate(
     eval(t, roots, entropy, None)
 }
 
-/// Evaluates `t`, the value of the member `key` of an object template (its
-/// key without `.$`), as [`evaluate`] does for that member: generated code
-/// builds the object itself and calls this for the members it does not
-/// look up directly.
-///
-/// # Errors
-///
-/// As [`evaluate`], with causes naming the member.
-pub fn evaluate_member(
-    t: &Template,
-    key: &str,
-    roots: &Roots<'_>,
-    entropy: &dyn Entropy,
-) -> Result<Value, StatesError> {
-    eval(t, roots, entropy, Some(key))
-}
-
 /// Evaluates `t`; `field` is the key of the nearest enclosing member (without
 /// `.$`), for error causes.
 fn eval(

@@ -194,64 +194,14 @@ impl<T: Tasks> Workflow<T> {
                         {
                             /// `"InputPath": "$.order"`
                             static INPUT_PATH: &[&str] = &["order"];
-                            /// `"Parameters"`: `"id.$": "$.id"`
-                            static PARAMETERS_0: &[&str] = &["id"];
-                            /// `"Parameters"`: `"total.$": "States.MathAdd($.subtotal, $.shipping)"`
-                            static PARAMETERS_1: __sfn::LazyLock<
+                            /// `"Parameters": {"id.$": "$.id", "total.$": "States.MathAdd($.subtotal, $.shipping)", "label.$": "States.Format('order {} for {}', $.id, $.customer.name)", "source": "web"}`
+                            static PARAMETERS: __sfn::LazyLock<
                                 __sfn::template::Template,
-                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                function: __sfn::sfn_lang::intrinsic::Function::MathAdd,
-                                args: ::std::borrow::Cow::Borrowed(
-                                    &[
-                                        __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                            root: __sfn::sfn_lang::path::Root::Input,
-                                            segments: ::std::borrow::Cow::Borrowed(
-                                                &[
-                                                    __sfn::sfn_lang::path::Segment::Child(
-                                                        __sfn::sfn_lang::path::Selector::Name(
-                                                            ::std::borrow::Cow::Borrowed("subtotal"),
-                                                        ),
-                                                    ),
-                                                ],
-                                            ),
-                                        }),
-                                        __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                            root: __sfn::sfn_lang::path::Root::Input,
-                                            segments: ::std::borrow::Cow::Borrowed(
-                                                &[
-                                                    __sfn::sfn_lang::path::Segment::Child(
-                                                        __sfn::sfn_lang::path::Selector::Name(
-                                                            ::std::borrow::Cow::Borrowed("shipping"),
-                                                        ),
-                                                    ),
-                                                ],
-                                            ),
-                                        }),
-                                    ],
-                                ),
-                            }));
-                            /// `"Parameters"`: `"label.$": "States.Format('order {} for {}', $.id, $.customer.name)"`
-                            static PARAMETERS_2: __sfn::LazyLock<
-                                __sfn::template::Template,
-                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                                function: __sfn::sfn_lang::intrinsic::Function::Format,
-                                args: ::std::borrow::Cow::Borrowed(
-                                    &[
-                                        __sfn::sfn_lang::intrinsic::Arg::Format(
-                                            ::std::borrow::Cow::Borrowed(
-                                                &[
-                                                    __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                        ::std::borrow::Cow::Borrowed("order "),
-                                                    ),
-                                                    __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                    __sfn::sfn_lang::intrinsic::FormatPiece::Text(
-                                                        ::std::borrow::Cow::Borrowed(" for "),
-                                                    ),
-                                                    __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
-                                                ],
-                                            ),
-                                        ),
-                                        __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("id"),
+                                        __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
                                             root: __sfn::sfn_lang::path::Root::Input,
                                             segments: ::std::borrow::Cow::Borrowed(
                                                 &[
@@ -263,79 +213,115 @@ impl<T: Tasks> Workflow<T> {
                                                 ],
                                             ),
                                         }),
-                                        __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                            root: __sfn::sfn_lang::path::Root::Input,
-                                            segments: ::std::borrow::Cow::Borrowed(
+                                    ),
+                                    (
+                                        ::std::string::String::from("total"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::MathAdd,
+                                            args: ::std::borrow::Cow::Borrowed(
                                                 &[
-                                                    __sfn::sfn_lang::path::Segment::Child(
-                                                        __sfn::sfn_lang::path::Selector::Name(
-                                                            ::std::borrow::Cow::Borrowed("customer"),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("subtotal"),
+                                                                    ),
+                                                                ),
+                                                            ],
                                                         ),
-                                                    ),
-                                                    __sfn::sfn_lang::path::Segment::Child(
-                                                        __sfn::sfn_lang::path::Selector::Name(
-                                                            ::std::borrow::Cow::Borrowed("name"),
+                                                    }),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("shipping"),
+                                                                    ),
+                                                                ),
+                                                            ],
                                                         ),
-                                                    ),
+                                                    }),
                                                 ],
                                             ),
                                         }),
-                                    ],
-                                ),
-                            }));
+                                    ),
+                                    (
+                                        ::std::string::String::from("label"),
+                                        __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                            function: __sfn::sfn_lang::intrinsic::Function::Format,
+                                            args: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::intrinsic::Arg::Format(
+                                                        ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed("order "),
+                                                                ),
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Text(
+                                                                    ::std::borrow::Cow::Borrowed(" for "),
+                                                                ),
+                                                                __sfn::sfn_lang::intrinsic::FormatPiece::Hole,
+                                                            ],
+                                                        ),
+                                                    ),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("id"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                        root: __sfn::sfn_lang::path::Root::Input,
+                                                        segments: ::std::borrow::Cow::Borrowed(
+                                                            &[
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("customer"),
+                                                                    ),
+                                                                ),
+                                                                __sfn::sfn_lang::path::Segment::Child(
+                                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                                        ::std::borrow::Cow::Borrowed("name"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                    (
+                                        ::std::string::String::from("source"),
+                                        __sfn::template::Template::Literal(
+                                            __sfn::serde_json::Value::String(
+                                                ::std::string::String::from("web"),
+                                            ),
+                                        ),
+                                    ),
+                                ]),
+                            ));
                             /// `"ResultPath": "$.prepared"`
                             static RESULT_PATH: &[&str] = &["prepared"];
                             let effective = __sfn::lookup::select(&data, INPUT_PATH)?
                                 .clone();
-                            let effective = (|| -> ::core::result::Result<
-                                __sfn::Value,
-                                __sfn::StatesError,
-                            > {
-                                let roots = __sfn::jsonpath::Roots::new(
-                                    &effective,
-                                    &exec.context,
-                                    &exec.variables,
-                                );
-                                let mut object = __sfn::serde_json::Map::with_capacity(4);
-                                object
-                                    .insert(
-                                        ::std::string::String::from("id"),
-                                        __sfn::lookup::field(
-                                                &effective,
-                                                PARAMETERS_0,
-                                                ::core::option::Option::Some("id.$"),
-                                            )?
-                                            .clone(),
-                                    );
-                                object
-                                    .insert(
-                                        ::std::string::String::from("total"),
-                                        __sfn::template::evaluate_member(
-                                            &PARAMETERS_1,
-                                            "total",
-                                            &roots,
-                                            &*exec.entropy,
-                                        )?,
-                                    );
-                                object
-                                    .insert(
-                                        ::std::string::String::from("label"),
-                                        __sfn::template::evaluate_member(
-                                            &PARAMETERS_2,
-                                            "label",
-                                            &roots,
-                                            &*exec.entropy,
-                                        )?,
-                                    );
-                                object
-                                    .insert(
-                                        ::std::string::String::from("source"),
-                                        __sfn::serde_json::Value::String(
-                                            ::std::string::String::from("web"),
-                                        ),
-                                    );
-                                ::core::result::Result::Ok(__sfn::Value::Object(object))
-                            })()?;
+                            let effective = __sfn::dataflow::parameters(
+                                &PARAMETERS,
+                                &effective,
+                                &exec.context,
+                                &exec.variables,
+                                &*exec.entropy,
+                            )?;
                             let result = effective;
                             let mut output = data;
                             __sfn::lookup::write(&mut output, RESULT_PATH, result)?;
@@ -347,11 +333,59 @@ impl<T: Tasks> Workflow<T> {
                         exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.prepared.total"`
-                            static VARIABLE_0: &[&str] = &["prepared", "total"];
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("total"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
                             /// `"$.prepared.total"`
-                            static VARIABLE_1: &[&str] = &["prepared", "total"];
+                            static VARIABLE_1: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("total"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
                             /// `"$.prepared.label"`
-                            static VARIABLE_2: &[&str] = &["prepared", "label"];
+                            static VARIABLE_2: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("prepared"),
+                                            ),
+                                        ),
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("label"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
                             /// A `StringMatches` pattern.
                             static PATTERN_3: __sfn::sfn_lang::pattern::Pattern = __sfn::sfn_lang::pattern::Pattern {
                                 pieces: ::std::borrow::Cow::Borrowed(
@@ -369,13 +403,23 @@ impl<T: Tasks> Workflow<T> {
                             };
                             let effective = data;
                             let rule: usize = {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
                                 if __sfn::choice::is(
-                                    __sfn::lookup::get(&effective, VARIABLE_0).as_deref(),
+                                    __sfn::jsonpath::select(&VARIABLE_0, &roots)
+                                        .ok()
+                                        .flatten()
+                                        .as_deref(),
                                     __sfn::choice::TypeTest::Numeric,
                                     true,
                                 )
-                                    && match __sfn::lookup::get(&effective, VARIABLE_1) {
-                                        ::core::option::Option::Some(value) => {
+                                    && match __sfn::jsonpath::select(&VARIABLE_1, &roots) {
+                                        ::core::result::Result::Ok(
+                                            ::core::option::Option::Some(value),
+                                        ) => {
                                             __sfn::choice::numeric(
                                                 &value,
                                                 __sfn::choice::Comparison::GreaterThanEquals,
@@ -390,10 +434,13 @@ impl<T: Tasks> Workflow<T> {
                                     }
                                 {
                                     0
-                                } else if match __sfn::lookup::get(&effective, VARIABLE_2) {
-                                    ::core::option::Option::Some(value) => {
-                                        __sfn::choice::matches(&value, &PATTERN_3)
-                                    }
+                                } else if match __sfn::jsonpath::select(
+                                    &VARIABLE_2,
+                                    &roots,
+                                ) {
+                                    ::core::result::Result::Ok(
+                                        ::core::option::Option::Some(value),
+                                    ) => __sfn::choice::matches(&value, &PATTERN_3),
                                     _ => {
                                         return ::core::result::Result::Err(
                                             __sfn::choice::missing_variable_error("$.prepared.label"),

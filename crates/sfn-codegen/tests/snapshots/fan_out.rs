@@ -381,8 +381,33 @@ impl<T: Tasks> Workflow<T> {
                                     jitter_full: false,
                                 },
                             ];
-                            /// `"ResultSelector"`: `"items.$": "$.Payload.items"`
-                            static RESULT_SELECTOR_0: &[&str] = &["Payload", "items"];
+                            /// `"ResultSelector": {"items.$": "$.Payload.items"}`
+                            static RESULT_SELECTOR: __sfn::LazyLock<
+                                __sfn::template::Template,
+                            > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                                ::std::vec::Vec::from([
+                                    (
+                                        ::std::string::String::from("items"),
+                                        __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                            root: __sfn::sfn_lang::path::Root::Input,
+                                            segments: ::std::borrow::Cow::Borrowed(
+                                                &[
+                                                    __sfn::sfn_lang::path::Segment::Child(
+                                                        __sfn::sfn_lang::path::Selector::Name(
+                                                            ::std::borrow::Cow::Borrowed("Payload"),
+                                                        ),
+                                                    ),
+                                                    __sfn::sfn_lang::path::Segment::Child(
+                                                        __sfn::sfn_lang::path::Selector::Name(
+                                                            ::std::borrow::Cow::Borrowed("items"),
+                                                        ),
+                                                    ),
+                                                ],
+                                            ),
+                                        }),
+                                    ),
+                                ]),
+                            ));
                             /// The `ErrorEquals` of each `Catch`, in order.
                             static CATCH: &[&[&str]] = &[&["States.ALL"]];
                             /// `"ResultPath": "$.error"`
@@ -419,23 +444,13 @@ impl<T: Tasks> Workflow<T> {
                                 .await;
                             match outcome {
                                 ::core::result::Result::Ok(result) => {
-                                    let result = (|| -> ::core::result::Result<
-                                        __sfn::Value,
-                                        __sfn::StatesError,
-                                    > {
-                                        let mut object = __sfn::serde_json::Map::with_capacity(1);
-                                        object
-                                            .insert(
-                                                ::std::string::String::from("items"),
-                                                __sfn::lookup::field(
-                                                        &result,
-                                                        RESULT_SELECTOR_0,
-                                                        ::core::option::Option::Some("items.$"),
-                                                    )?
-                                                    .clone(),
-                                            );
-                                        ::core::result::Result::Ok(__sfn::Value::Object(object))
-                                    })()?;
+                                    let result = __sfn::dataflow::result_selector(
+                                        &RESULT_SELECTOR,
+                                        &result,
+                                        &exec.context,
+                                        &exec.variables,
+                                        &*exec.entropy,
+                                    )?;
                                     let output = result;
                                     state = State::Both;
                                     data = output;
@@ -533,15 +548,82 @@ impl<T: Tasks> Workflow<T> {
                     exec.enter_state(state.name(), "Map", true, &data);
                     {
                         /// `"ItemsPath": "$.items"`
-                        static ITEMS_PATH: &[&str] = &["items"];
-                        /// `"ItemSelector"`: `"item.$": "$$.Map.Item.Value"`
-                        static ITEM_SELECTOR_0: &[&str] = &["Map", "Item", "Value"];
-                        /// `"ItemSelector"`: `"index.$": "$$.Map.Item.Index"`
-                        static ITEM_SELECTOR_1: &[&str] = &["Map", "Item", "Index"];
+                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                            root: __sfn::sfn_lang::path::Root::Input,
+                            segments: ::std::borrow::Cow::Borrowed(
+                                &[
+                                    __sfn::sfn_lang::path::Segment::Child(
+                                        __sfn::sfn_lang::path::Selector::Name(
+                                            ::std::borrow::Cow::Borrowed("items"),
+                                        ),
+                                    ),
+                                ],
+                            ),
+                        });
+                        /// `"ItemSelector": {"item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"}`
+                        static ITEM_SELECTOR: __sfn::LazyLock<
+                            __sfn::template::Template,
+                        > = __sfn::LazyLock::new(|| __sfn::template::Template::Object(
+                            ::std::vec::Vec::from([
+                                (
+                                    ::std::string::String::from("item"),
+                                    __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                        root: __sfn::sfn_lang::path::Root::Context,
+                                        segments: ::std::borrow::Cow::Borrowed(
+                                            &[
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Map"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Item"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Value"),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    }),
+                                ),
+                                (
+                                    ::std::string::String::from("index"),
+                                    __sfn::template::Template::Path(__sfn::sfn_lang::path::Path {
+                                        root: __sfn::sfn_lang::path::Root::Context,
+                                        segments: ::std::borrow::Cow::Borrowed(
+                                            &[
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Map"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Item"),
+                                                    ),
+                                                ),
+                                                __sfn::sfn_lang::path::Segment::Child(
+                                                    __sfn::sfn_lang::path::Selector::Name(
+                                                        ::std::borrow::Cow::Borrowed("Index"),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    }),
+                                ),
+                            ]),
+                        ));
                         let effective = data;
-                        let items = match __sfn::lookup::select(&effective, ITEMS_PATH)?
-                            .clone()
-                        {
+                        let items = match __sfn::dataflow::input_path(
+                            &ITEMS_PATH,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                        )? {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(
@@ -568,36 +650,12 @@ impl<T: Tasks> Workflow<T> {
                                             let context = exec
                                                 .context
                                                 .with_map_item(index, item.clone());
-                                            ::core::result::Result::Ok(
-                                                (|| -> ::core::result::Result<
-                                                    __sfn::Value,
-                                                    __sfn::StatesError,
-                                                > {
-                                                    let mut object = __sfn::serde_json::Map::with_capacity(2);
-                                                    object
-                                                        .insert(
-                                                            ::std::string::String::from("item"),
-                                                            __sfn::lookup::field_context(
-                                                                    &context,
-                                                                    ITEM_SELECTOR_0,
-                                                                    ::core::option::Option::Some("item.$"),
-                                                                    &effective,
-                                                                )?
-                                                                .clone(),
-                                                        );
-                                                    object
-                                                        .insert(
-                                                            ::std::string::String::from("index"),
-                                                            __sfn::lookup::field_context(
-                                                                    &context,
-                                                                    ITEM_SELECTOR_1,
-                                                                    ::core::option::Option::Some("index.$"),
-                                                                    &effective,
-                                                                )?
-                                                                .clone(),
-                                                        );
-                                                    ::core::result::Result::Ok(__sfn::Value::Object(object))
-                                                })()?,
+                                            __sfn::dataflow::parameters(
+                                                &ITEM_SELECTOR,
+                                                &effective,
+                                                &context,
+                                                &exec.variables,
+                                                &*exec.entropy,
                                             )
                                         })
                                         .collect();
@@ -700,51 +758,42 @@ impl<T: Tasks> Workflow<T> {
                 BothBranch1::Count => {
                     exec.enter_state(state.name(), "Pass", false, &data);
                     {
-                        /// `"Parameters"`: `"n.$": "States.ArrayLength($.items)"`
-                        static PARAMETERS_0: __sfn::LazyLock<
-                            __sfn::template::Template,
-                        > = __sfn::LazyLock::new(|| __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
-                            function: __sfn::sfn_lang::intrinsic::Function::ArrayLength,
-                            args: ::std::borrow::Cow::Borrowed(
-                                &[
-                                    __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
-                                        root: __sfn::sfn_lang::path::Root::Input,
-                                        segments: ::std::borrow::Cow::Borrowed(
+                        /// `"Parameters": {"n.$": "States.ArrayLength($.items)"}`
+                        static PARAMETERS: __sfn::LazyLock<__sfn::template::Template> = __sfn::LazyLock::new(||
+                        __sfn::template::Template::Object(
+                            ::std::vec::Vec::from([
+                                (
+                                    ::std::string::String::from("n"),
+                                    __sfn::template::Template::Intrinsic(__sfn::sfn_lang::intrinsic::Call {
+                                        function: __sfn::sfn_lang::intrinsic::Function::ArrayLength,
+                                        args: ::std::borrow::Cow::Borrowed(
                                             &[
-                                                __sfn::sfn_lang::path::Segment::Child(
-                                                    __sfn::sfn_lang::path::Selector::Name(
-                                                        ::std::borrow::Cow::Borrowed("items"),
+                                                __sfn::sfn_lang::intrinsic::Arg::Path(__sfn::sfn_lang::path::Path {
+                                                    root: __sfn::sfn_lang::path::Root::Input,
+                                                    segments: ::std::borrow::Cow::Borrowed(
+                                                        &[
+                                                            __sfn::sfn_lang::path::Segment::Child(
+                                                                __sfn::sfn_lang::path::Selector::Name(
+                                                                    ::std::borrow::Cow::Borrowed("items"),
+                                                                ),
+                                                            ),
+                                                        ],
                                                     ),
-                                                ),
+                                                }),
                                             ],
                                         ),
                                     }),
-                                ],
-                            ),
-                        }));
+                                ),
+                            ]),
+                        ));
                         let effective = data;
-                        let effective = (|| -> ::core::result::Result<
-                            __sfn::Value,
-                            __sfn::StatesError,
-                        > {
-                            let roots = __sfn::jsonpath::Roots::new(
-                                &effective,
-                                &exec.context,
-                                &exec.variables,
-                            );
-                            let mut object = __sfn::serde_json::Map::with_capacity(1);
-                            object
-                                .insert(
-                                    ::std::string::String::from("n"),
-                                    __sfn::template::evaluate_member(
-                                        &PARAMETERS_0,
-                                        "n",
-                                        &roots,
-                                        &*exec.entropy,
-                                    )?,
-                                );
-                            ::core::result::Result::Ok(__sfn::Value::Object(object))
-                        })()?;
+                        let effective = __sfn::dataflow::parameters(
+                            &PARAMETERS,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                            &*exec.entropy,
+                        )?;
                         let result = effective;
                         let output = result;
                         return ::core::result::Result::Ok(output);

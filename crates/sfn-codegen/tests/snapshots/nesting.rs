@@ -397,11 +397,25 @@ impl<T: Tasks> Workflow<T> {
                     exec.enter_state(state.name(), "Map", false, &data);
                     {
                         /// `"ItemsPath": "$.orders"`
-                        static ITEMS_PATH: &[&str] = &["orders"];
+                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                            root: __sfn::sfn_lang::path::Root::Input,
+                            segments: ::std::borrow::Cow::Borrowed(
+                                &[
+                                    __sfn::sfn_lang::path::Segment::Child(
+                                        __sfn::sfn_lang::path::Selector::Name(
+                                            ::std::borrow::Cow::Borrowed("orders"),
+                                        ),
+                                    ),
+                                ],
+                            ),
+                        });
                         let effective = data;
-                        let items = match __sfn::lookup::select(&effective, ITEMS_PATH)?
-                            .clone()
-                        {
+                        let items = match __sfn::dataflow::input_path(
+                            &ITEMS_PATH,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                        )? {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(
@@ -534,7 +548,18 @@ impl<T: Tasks> Workflow<T> {
                     exec.enter_state(state.name(), "Map", false, &data);
                     {
                         /// `"ItemsPath": "$.lines"`
-                        static ITEMS_PATH: &[&str] = &["lines"];
+                        static ITEMS_PATH: __sfn::dataflow::PathSpec = __sfn::dataflow::PathSpec::Path(__sfn::sfn_lang::path::Path {
+                            root: __sfn::sfn_lang::path::Root::Input,
+                            segments: ::std::borrow::Cow::Borrowed(
+                                &[
+                                    __sfn::sfn_lang::path::Segment::Child(
+                                        __sfn::sfn_lang::path::Selector::Name(
+                                            ::std::borrow::Cow::Borrowed("lines"),
+                                        ),
+                                    ),
+                                ],
+                            ),
+                        });
                         /// `Retry`: the first retrier whose `ErrorEquals` matches decides.
                         static RETRY: &[__sfn::RetryPolicy] = &[
                             __sfn::RetryPolicy {
@@ -547,9 +572,12 @@ impl<T: Tasks> Workflow<T> {
                             },
                         ];
                         let effective = data;
-                        let items = match __sfn::lookup::select(&effective, ITEMS_PATH)?
-                            .clone()
-                        {
+                        let items = match __sfn::dataflow::input_path(
+                            &ITEMS_PATH,
+                            &effective,
+                            &exec.context,
+                            &exec.variables,
+                        )? {
                             __sfn::Value::Array(items) => items,
                             other => {
                                 return ::core::result::Result::Err(

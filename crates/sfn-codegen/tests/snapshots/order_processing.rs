@@ -716,11 +716,29 @@ impl<T: Tasks> Workflow<T> {
                         exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.inventoryStatus"`
-                            static VARIABLE_0: &[&str] = &["inventoryStatus"];
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("inventoryStatus"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
                             let effective = data;
                             let rule: usize = {
-                                if match __sfn::lookup::get(&effective, VARIABLE_0) {
-                                    ::core::option::Option::Some(value) => {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
+                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
+                                    ::core::result::Result::Ok(
+                                        ::core::option::Option::Some(value),
+                                    ) => {
                                         __sfn::choice::string(
                                             &value,
                                             __sfn::choice::Comparison::Equals,
@@ -884,11 +902,29 @@ impl<T: Tasks> Workflow<T> {
                         exec.enter_state(state.name(), "Choice", false, &data);
                         {
                             /// `"$.paymentStatus"`
-                            static VARIABLE_0: &[&str] = &["paymentStatus"];
+                            static VARIABLE_0: __sfn::sfn_lang::path::Path = __sfn::sfn_lang::path::Path {
+                                root: __sfn::sfn_lang::path::Root::Input,
+                                segments: ::std::borrow::Cow::Borrowed(
+                                    &[
+                                        __sfn::sfn_lang::path::Segment::Child(
+                                            __sfn::sfn_lang::path::Selector::Name(
+                                                ::std::borrow::Cow::Borrowed("paymentStatus"),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            };
                             let effective = data;
                             let rule: usize = {
-                                if match __sfn::lookup::get(&effective, VARIABLE_0) {
-                                    ::core::option::Option::Some(value) => {
+                                let roots = __sfn::jsonpath::Roots::new(
+                                    &effective,
+                                    &exec.context,
+                                    &exec.variables,
+                                );
+                                if match __sfn::jsonpath::select(&VARIABLE_0, &roots) {
+                                    ::core::result::Result::Ok(
+                                        ::core::option::Option::Some(value),
+                                    ) => {
                                         __sfn::choice::string(
                                             &value,
                                             __sfn::choice::Comparison::Equals,

@@ -2,7 +2,6 @@
 //! input decides the next state; else `Default`; else the state fails.
 
 use super::{Arm, assign, ctx_vars, effective_input, output_path};
-use crate::emit::paths::Lookup;
 use crate::ir::{ChoiceRule, Condition, StateId, Test, TypeFamily};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -23,16 +22,17 @@ pub(super) fn choice(
         return jsonata_choice(arm, choices, default);
     }
     let effective = effective_input(arm, false);
-    let mut paths = Paths::default();
+    let mut paths = 0;
     let conditions: Vec<TokenStream> = choices
         .iter()
         .map(|rule| condition(arm, &rule.condition, &mut paths))
         .collect();
     let cv = ctx_vars();
-    let roots = paths
-        .evaluated
-        .then(|| quote!(let roots = __sfn::jsonpath::Roots::new(&effective, #cv);));
-    let pick = pick_rule(quote!(#roots), &conditions, default);
+    let pick = pick_rule(
+        quote!(let roots = __sfn::jsonpath::Roots::new(&effective, #cv);),
+        &conditions,
+        default,
+    );
     let output = output_path(arm);
     let mut arms = Vec::new();
     let mut targets: Vec<(Option<&crate::ir::Template>, StateId)> = choices
@@ -197,23 +197,15 @@ enum Prec {
     Or,
 }
 
-/// The statics of a Choice state's paths so far, and whether one of them
-/// goes through the evaluator (which needs `roots`).
-#[derive(Default)]
-struct Paths {
-    count: usize,
-    evaluated: bool,
-}
-
 /// A `bool` expression for a condition, failing with `return`.
-fn condition(arm: &mut Arm<'_, '_, '_>, c: &Condition, paths: &mut Paths) -> TokenStream {
+fn condition(arm: &mut Arm<'_, '_, '_>, c: &Condition, paths: &mut usize) -> TokenStream {
     condition_prec(arm, c, paths).0
 }
 
 fn condition_prec(
     arm: &mut Arm<'_, '_, '_>,
     c: &Condition,
-    paths: &mut Paths,
+    paths: &mut usize,
 ) -> (TokenStream, Prec) {
     match c {
         Condition::And(items) if items.is_empty() => (quote!(true), Prec::Atom),
@@ -246,32 +238,20 @@ fn condition_prec(
     }
 }
 
-/// An expression selecting `path` on the effective input (an
-/// `Option<&Value>`, or an `Option<Cow<Value>>` from the evaluator), its
-/// keys or tree in a static of the arm, `VARIABLE_n`.
-fn select(
+/// A path as a static of the arm, `VARIABLE_n`.
+fn path_static(
     arm: &mut Arm<'_, '_, '_>,
     path: &sfn_lang::path::Path,
-    paths: &mut Paths,
-) -> TokenStream {
-    let name = format!("VARIABLE_{}", paths.count);
-    paths.count += 1;
-    let doc = format!("`\"{path}\"`");
-    match arm.lookup(&name, &doc, path) {
-        Some(Lookup::Whole) => quote!(::core::option::Option::Some(&effective)),
-        Some(Lookup::Input(keys)) => quote!(__sfn::lookup::get(&effective, #keys)),
-        Some(Lookup::Context(keys)) => quote!(__sfn::lookup::get_context(&exec.context, #keys)),
-        None => {
-            paths.evaluated = true;
-            let stat = arm.add_static(
-                &name,
-                &doc,
-                quote!(__sfn::sfn_lang::path::Path),
-                super::values::path(path),
-            );
-            quote!(__sfn::jsonpath::select(&#stat, &roots).ok().flatten())
-        }
-    }
+    paths: &mut usize,
+) -> proc_macro2::Ident {
+    let name = format!("VARIABLE_{}", *paths);
+    *paths += 1;
+    arm.add_static(
+        &name,
+        &format!("`\"{path}\"`"),
+        quote!(__sfn::sfn_lang::path::Path),
+        super::values::path(path),
+    )
 }
 
 /// One data test: select the Variable, then apply the operator.
@@ -279,19 +259,21 @@ fn data_test(
     arm: &mut Arm<'_, '_, '_>,
     variable: &sfn_lang::path::Path,
     test: &Test,
-    paths: &mut Paths,
+    paths: &mut usize,
 ) -> TokenStream {
-    let sel = select(arm, variable, paths);
+    let var = path_static(arm, variable, paths);
     let var_text = variable.to_string();
     let missing = quote! {
         return ::core::result::Result::Err(__sfn::choice::missing_variable_error(#var_text))
     };
+    let select = |p: &proc_macro2::Ident| quote!(__sfn::jsonpath::select(&#p, &roots));
     if let Test::Is(test, expected) = test {
         let test = super::values::type_test(*test);
-        return quote!(__sfn::choice::is(#sel.as_deref(), #test, #expected));
+        let sel = select(&var);
+        return quote!(__sfn::choice::is(#sel.ok().flatten().as_deref(), #test, #expected));
     }
     if let Test::ComparePath(family, cmp, other) = test {
-        let sel_other = select(arm, other, paths);
+        let other_stat = path_static(arm, other, paths);
         let other_text = other.to_string();
         let apply = match family {
             TypeFamily::String => {
@@ -308,13 +290,14 @@ fn data_test(
                 quote!(__sfn::choice::timestamp_path(&value, #cmp, &other))
             }
         };
+        let (sel, sel_other) = (select(&var), select(&other_stat));
         return quote! {
             match (#sel, #sel_other) {
                 (
-                    ::core::option::Option::Some(value),
-                    ::core::option::Option::Some(other),
+                    ::core::result::Result::Ok(::core::option::Option::Some(value)),
+                    ::core::result::Result::Ok(::core::option::Option::Some(other)),
                 ) => #apply,
-                (::core::option::Option::Some(_), _) => {
+                (::core::result::Result::Ok(::core::option::Option::Some(_)), _) => {
                     return ::core::result::Result::Err(__sfn::choice::missing_variable_error(#other_text))
                 }
                 _ => #missing,
@@ -338,8 +321,8 @@ fn data_test(
             quote!(__sfn::choice::timestamp(&value, #cmp, &#ts))
         }
         Test::Matches(pattern) => {
-            let name = format_ident!("PATTERN_{}", paths.count);
-            paths.count += 1;
+            let name = format_ident!("PATTERN_{}", *paths);
+            *paths += 1;
             let init = super::values::pattern(pattern);
             let stat = arm.add_static(
                 &name.to_string(),
@@ -351,9 +334,10 @@ fn data_test(
         }
         Test::Is(..) | Test::ComparePath(..) => quote!(false),
     };
+    let sel = select(&var);
     quote! {
         match #sel {
-            ::core::option::Option::Some(value) => #apply,
+            ::core::result::Result::Ok(::core::option::Option::Some(value)) => #apply,
             _ => #missing,
         }
     }

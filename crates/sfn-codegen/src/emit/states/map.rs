@@ -10,7 +10,6 @@
 //! A `ResultWriter` is ignored (the results are the state's result).
 
 use super::{Arm, ctx_vars, ctx_vars_entropy, effective_input, handle_outcome, needs_raw};
-use crate::emit::paths::Lookup;
 use crate::ir::{Dynamic, Items, Map, PathField};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -72,14 +71,6 @@ pub(super) fn map(arm: &mut Arm<'_, '_, '_>, map: &Map) -> TokenStream {
                         __sfn::jsonata_flow::States::new(&#data, &context, &exec.variables).with_control(exec.control()),
                     )
                 }
-            } else if let Some(object) = arm.object_template(
-                "ITEM_SELECTOR",
-                "ItemSelector",
-                t,
-                &quote!(effective),
-                &quote!(&context),
-            ) {
-                quote!(::core::result::Result::Ok(#object))
             } else {
                 let t = arm.template("ITEM_SELECTOR", "ItemSelector", t);
                 quote! {
@@ -270,15 +261,14 @@ fn items(arm: &mut Arm<'_, '_, '_>, items: &Items, keep_effective: bool) -> Toke
     let select = match items {
         Items::Path(PathField::Default) if keep_effective => quote!(effective.clone()),
         Items::Path(PathField::Default) => quote!(effective),
-        Items::Path(field) => match arm.field_lookup("ITEMS_PATH", "ItemsPath", field) {
-            Some(Lookup::Input(keys)) => {
-                quote!(__sfn::lookup::select(&effective, #keys)?.clone())
-            }
-            Some(Lookup::Context(keys)) => {
-                quote!(__sfn::lookup::select_context(&exec.context, #keys)?.clone())
-            }
-            _ => items_path(arm, field),
-        },
+        Items::Path(field) => {
+            let spec = arm.path_spec("ITEMS_PATH", "ItemsPath", field).map_or_else(
+                || quote!(__sfn::dataflow::PathSpec::Default),
+                |i| quote!(#i),
+            );
+            let cv = ctx_vars();
+            quote!(__sfn::dataflow::input_path(&#spec, &effective, #cv)?)
+        }
         Items::Template(t) if arm.jsonata() => {
             let t = arm.jsonata_template("ITEMS", "Items", t);
             let states = arm.states(super::StatesExtra::None);
@@ -400,14 +390,4 @@ fn tolerance(arm: &mut Arm<'_, '_, '_>, map: &Map) -> (TokenStream, TokenStream)
         },
         quote!(__sfn::Tolerance { count: #count, percentage: #percentage }),
     )
-}
-
-/// `ItemsPath` through the evaluator.
-fn items_path(arm: &mut Arm<'_, '_, '_>, field: &PathField) -> TokenStream {
-    let spec = arm.path_spec("ITEMS_PATH", "ItemsPath", field).map_or_else(
-        || quote!(__sfn::dataflow::PathSpec::Default),
-        |i| quote!(#i),
-    );
-    let cv = ctx_vars();
-    quote!(__sfn::dataflow::input_path(&#spec, &effective, #cv)?)
 }

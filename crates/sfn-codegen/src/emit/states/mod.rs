@@ -195,99 +195,6 @@ impl<'c, 'p, 'a> Arm<'c, 'p, 'a> {
         quote!(#ident)
     }
 
-    /// An expression building the object of a JSONPath payload template
-    /// (`Parameters`, `ResultSelector`, `ItemSelector`) from `input` (what
-    /// `$` is) and `context` (`$$`), returning early on an error; `None`
-    /// when the template is not an object, which the runtime evaluates.
-    ///
-    /// Each `.$` member whose path is a direct lookup reads it; literal
-    /// members are constants (built once when they own heap data); any
-    /// other member (an intrinsic call, a path the evaluator follows, a
-    /// nested template) is evaluated by the runtime as that member.
-    fn object_template(
-        &mut self,
-        name: &str,
-        field_name: &str,
-        t: &Template,
-        input: &TokenStream,
-        context: &TokenStream,
-    ) -> Option<TokenStream> {
-        let Template::Object(members) = t else {
-            return None;
-        };
-        values::template(t)?;
-        let mut evaluated = false;
-        let inserts: Vec<TokenStream> = members
-            .iter()
-            .enumerate()
-            .map(|(i, (key, member))| {
-                let stat = format!("{name}_{i}");
-                let one = |member: &Template| {
-                    let text = values::template_text(
-                        &Template::Object(vec![(key.clone(), member.clone())]),
-                        usize::MAX,
-                    );
-                    // The member without the braces of its one-member object.
-                    let inner: String = text.chars().skip(1).take(text.chars().count() - 2).collect();
-                    let shown: String = inner.chars().take(DOC_TEXT_MAX).collect();
-                    let cut = if shown.len() < inner.len() { "…" } else { "" };
-                    format!("`\"{field_name}\"`: `{shown}{cut}`")
-                };
-                let value = match member {
-                    Template::Literal(v) if !v.is_array() && !v.is_object() => values::value(v),
-                    Template::Literal(v) => {
-                        let doc = one(member);
-                        let init = values::value(v);
-                        let stat = self.add_lazy(&stat, &doc, quote!(__sfn::Value), init);
-                        quote!(#stat.clone())
-                    }
-                    Template::Path(p) => {
-                        let doc = one(member);
-                        let field = format!("{key}.$");
-                        match self.lookup(&stat, &doc, p) {
-                            Some(paths::Lookup::Whole) => quote!(#input.clone()),
-                            Some(paths::Lookup::Input(keys)) => quote! {
-                                __sfn::lookup::field(&#input, #keys, ::core::option::Option::Some(#field))?.clone()
-                            },
-                            Some(paths::Lookup::Context(keys)) => quote! {
-                                __sfn::lookup::field_context(#context, #keys, ::core::option::Option::Some(#field), &#input)?.clone()
-                            },
-                            None => {
-                                evaluated = true;
-                                let init = values::template(member).unwrap_or_default();
-                                let stat = self.add_lazy(&stat, &doc, quote!(__sfn::template::Template), init);
-                                quote!(__sfn::template::evaluate_member(&#stat, #key, &roots, &*exec.entropy)?)
-                            }
-                        }
-                    }
-                    _ => {
-                        evaluated = true;
-                        let doc = one(member);
-                        let init = values::template(member).unwrap_or_default();
-                        let stat = self.add_lazy(&stat, &doc, quote!(__sfn::template::Template), init);
-                        quote!(__sfn::template::evaluate_member(&#stat, #key, &roots, &*exec.entropy)?)
-                    }
-                };
-                quote!(object.insert(::std::string::String::from(#key), #value);)
-            })
-            .collect();
-        let roots = evaluated.then(
-            || quote!(let roots = __sfn::jsonpath::Roots::new(&#input, #context, &exec.variables);),
-        );
-        let n = proc_macro2::Literal::usize_unsuffixed(members.len());
-        // A closure of its own, so that the early returns of the members
-        // stay out of the scope's `async fn` (whose size the compiler's
-        // memory grows with).
-        Some(quote! {
-            (|| -> ::core::result::Result<__sfn::Value, __sfn::StatesError> {
-                #roots
-                let mut object = __sfn::serde_json::Map::with_capacity(#n);
-                #(#inserts)*
-                ::core::result::Result::Ok(__sfn::Value::Object(object))
-            })()?
-        })
-    }
-
     /// Whether the state is in JSONata mode.
     fn jsonata(&self) -> bool {
         self.state.query_language == QueryLanguage::Jsonata
@@ -537,15 +444,6 @@ fn parameters(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
         let states = arm.states(StatesExtra::None);
         return quote!(let effective = __sfn::jsonata_flow::evaluate(&#t, "Arguments", #states)?;);
     }
-    if let Some(object) = arm.object_template(
-        "PARAMETERS",
-        "Parameters",
-        t,
-        &quote!(effective),
-        &quote!(&exec.context),
-    ) {
-        return quote!(let effective = #object;);
-    }
     let t = arm.template("PARAMETERS", "Parameters", t);
     let cve = ctx_vars_entropy();
     quote!(let effective = __sfn::dataflow::parameters(&#t, &effective, #cve)?;)
@@ -600,12 +498,6 @@ fn process_result(arm: &mut Arm<'_, '_, '_>) -> TokenStream {
     }
     let io = &arm.state.io;
     let select = match &io.result_selector {
-        Some(t) if matches!(t, Template::Object(_)) && values::template(t).is_some() => {
-            let (input, context) = (quote!(result), quote!(&exec.context));
-            let object =
-                arm.object_template("RESULT_SELECTOR", "ResultSelector", t, &input, &context);
-            quote!(let result = #object;)
-        }
         Some(t) => {
             let t = arm.template("RESULT_SELECTOR", "ResultSelector", t);
             let cve = ctx_vars_entropy();
