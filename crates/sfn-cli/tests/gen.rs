@@ -15,6 +15,8 @@ fn items(text: &str) -> Vec<String> {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
             syn::Item::Trait(t) => Some(t.ident.to_string()),
             syn::Item::Const(c) => Some(c.ident.to_string()),
+            // `StateMachine` is an alias of the runtime's generic machine.
+            syn::Item::Type(t) => Some(t.ident.to_string()),
             _ => None,
         })
         .collect()
