@@ -64,6 +64,25 @@ const STATEMENT_CACHE: usize = 256;
 /// database but not an sfn store ([`StoreError::NotAStore`]), or was
 /// written by a newer sfn ([`StoreError::NewerSchema`]).
 pub(crate) async fn open(path: &Path) -> Result<Arc<dyn Backend>, StoreError> {
+    // Two processes opening a new file at once: one of them may get
+    // SQLITE_BUSY at once (creating the schema, switching to WAL), where
+    // the busy timeout does not apply. It tries again, within that timeout.
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match open_once(path).await {
+            Err(StoreError::Database(message))
+                if message.contains("database is locked")
+                    && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// One try of [`open`].
+async fn open_once(path: &Path) -> Result<Arc<dyn Backend>, StoreError> {
     let shown = path.display().to_string();
     let base = SqliteConnectOptions::new()
         .filename(path)
@@ -308,6 +327,23 @@ mod tests {
         let error = open(&path).await.err().expect("cannot be created");
         assert!(matches!(error, StoreError::Database(_)), "{error}");
         assert!(error.to_string().contains("store.db"), "{error}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_file_opened_by_many_at_once_opens_for_all() {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("store.db");
+            let opens: Vec<_> = (0..8)
+                .map(|_| {
+                    let path = path.clone();
+                    tokio::spawn(async move { open(&path).await.map(|_| ()) })
+                })
+                .collect();
+            for opened in opens {
+                opened.await.unwrap().expect("every open succeeds");
+            }
+        }
     }
 
     #[tokio::test]
