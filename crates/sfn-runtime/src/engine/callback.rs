@@ -598,9 +598,7 @@ where
             };
             if let Some(run) = durable.as_deref().filter(|_| may_park && handler_done)
                 && sleeping.as_ref().is_none_or(|(_, at)| *at != due)
-                && due
-                    .duration_since(wait_clock.now())
-                    .is_ok_and(|left| left >= super::parking::PARK_AFTER)
+                && super::parking::long_enough(wait_clock.now(), due)
             {
                 if in_registry {
                     // Out of this process's registry: a `TaskTokens`

@@ -56,7 +56,7 @@ use serde_json::{Map, Value, json};
 
 use super::control::Ending;
 use super::execution::Execution;
-use super::parking::{Activity, PARK_AFTER};
+use super::parking::{self, Activity};
 use crate::error::StatesError;
 use crate::store::backend::{Commit, Committed, EndRecord, StoredEvent};
 use crate::store::{Store, millis};
@@ -714,7 +714,7 @@ impl Execution {
             return Ok(());
         }
         let _sleeping =
-            (run.may_park && remaining >= PARK_AFTER).then(|| run.activity.sleeping(due));
+            (run.may_park && parking::long_enough(now, due)).then(|| run.activity.sleeping(due));
         self.clock().sleep(remaining).await;
         self.control().check()
     }

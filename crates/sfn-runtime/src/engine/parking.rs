@@ -40,6 +40,12 @@ use crate::error::StatesError;
 /// sleep in memory.
 pub(crate) const PARK_AFTER: Duration = Duration::from_secs(1);
 
+/// Whether a wait due at `due` has long enough left at `now` to count as a
+/// sleeper (rather than a short wait that keeps its execution loaded).
+pub(crate) fn long_enough(now: SystemTime, due: SystemTime) -> bool {
+    due.duration_since(now).is_ok_and(|left| left >= PARK_AFTER)
+}
+
 /// The leaves and sleepers of one run (see the [module](self) docs).
 #[derive(Default)]
 pub(crate) struct Activity {
